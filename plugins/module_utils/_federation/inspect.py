@@ -1,0 +1,331 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE: not a public API of this collection
+"""Pure readings of live objects for the read-only modules (``mesh_info``, ``federation_status``).
+
+Everything here takes plain dicts as the API server returns them and returns plain dicts: no Ansible,
+no kubernetes client, so it is unit-tested with fixtures.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Optional
+
+from ansible_collections.servicemesh.federation.plugins.module_utils._federation import certs
+from ansible_collections.servicemesh.federation.plugins.module_utils._federation.names import (
+    AWS_LOAD_BALANCER_TYPE,
+    AWS_LOAD_BALANCER_TYPE_ANNOTATION,
+    DISCOVERY_PORT,
+    INGRESS_DISCOVERY_PORT_NAME,
+    INGRESS_FOR_LABEL,
+    ROOT_CERT_KEY,
+    SERVICE_PORT,
+    SERVICE_PORT_NAME,
+)
+
+PLATFORMS_WITHOUT_LOAD_BALANCER = ("baremetal", "ibmz", "ibmpower")
+
+Obj = Mapping[str, Any]
+
+
+def _get(obj: Optional[Obj], *path: str, default: Any = None) -> Any:
+    current: Any = obj
+    for key in path:
+        if not isinstance(current, Mapping):
+            return default
+        current = current.get(key)
+    return default if current is None else current
+
+
+# --- control plane ------------------------------------------------------------------------------------
+
+
+def condition_true(obj: Optional[Obj], condition_type: str) -> bool:
+    """Whether ``status.conditions`` holds ``condition_type`` with status True."""
+    for condition in _get(obj, "status", "conditions", default=[]):
+        if isinstance(condition, Mapping) and condition.get("type") == condition_type:
+            return str(condition.get("status")) == "True"
+    return False
+
+
+def smcp_summary(smcp: Optional[Obj]) -> Optional[dict[str, Any]]:
+    """Name, version, readiness and trust domain of a ServiceMeshControlPlane."""
+    if not smcp:
+        return None
+    return {
+        "name": _get(smcp, "metadata", "name"),
+        "namespace": _get(smcp, "metadata", "namespace"),
+        "version": _get(smcp, "spec", "version"),
+        "ready": condition_true(smcp, "Ready"),
+        "trust_domain": _get(smcp, "spec", "security", "trust", "domain"),
+        "network": _get(smcp, "spec", "cluster", "network"),
+        "conditions": [
+            {key: condition.get(key) for key in ("type", "status", "reason", "message") if condition.get(key) is not None}
+            for condition in _get(smcp, "status", "conditions", default=[])
+            if isinstance(condition, Mapping)
+        ],
+    }
+
+
+def root_certificate(configmap: Optional[Obj]) -> Optional[dict[str, Any]]:
+    """The mesh's root certificate as published in ``istio-ca-root-cert`` (a chain is kept whole).
+
+    ``fingerprint_sha256`` is the SHA-256 of the first certificate's DER; ``bundle_sha256`` covers every
+    certificate of the bundle in order (what the ServiceMeshPeer annotation records).
+    """
+    pem = _get(configmap, "data", ROOT_CERT_KEY)
+    if not isinstance(pem, str) or not pem.strip():
+        return None
+    blocks = certs.split_pem(pem)
+    if not blocks:
+        return {"pem": pem, "certificates": 0, "error": f"{ROOT_CERT_KEY} holds no PEM certificate"}
+    expiry = certs.not_after(blocks[0])
+    return {
+        "pem": pem,
+        "certificates": len(blocks),
+        "fingerprint_sha256": certs.fingerprint_sha256(blocks[0]),
+        "bundle_sha256": certs.bundle_fingerprint(pem),
+        "not_after": expiry.isoformat() if expiry is not None else None,
+    }
+
+
+# --- federation ingress gateways ---------------------------------------------------------------------
+
+
+def node_addresses(nodes: Iterable[Obj]) -> list[str]:
+    """One address per node: its ExternalIP when it has one, else its InternalIP (sorted by node name)."""
+    result: list[str] = []
+    for node in sorted(nodes, key=lambda n: str(_get(n, "metadata", "name", default=""))):
+        by_type: dict[str, str] = {}
+        for address in _get(node, "status", "addresses", default=[]):
+            if isinstance(address, Mapping) and address.get("type") and address.get("address"):
+                by_type.setdefault(str(address["type"]), str(address["address"]))
+        chosen = by_type.get("ExternalIP") or by_type.get("InternalIP")
+        if chosen and chosen not in result:
+            result.append(chosen)
+    return result
+
+
+def _port(service: Obj, name: str, number: int) -> Optional[Mapping[str, Any]]:
+    ports = [p for p in _get(service, "spec", "ports", default=[]) if isinstance(p, Mapping)]
+    for port in ports:
+        if port.get("name") == name:
+            return port
+    for port in ports:
+        if port.get("port") == number:
+            return port
+    return None
+
+
+def pending_hint(service: Obj, platform: Optional[str]) -> str:
+    """What to do about a LoadBalancer Service that has no address yet."""
+    name = _get(service, "metadata", "name", default="?")
+    annotations = _get(service, "metadata", "annotations", default={})
+    if platform == "aws":
+        if annotations.get(AWS_LOAD_BALANCER_TYPE_ANNOTATION) != AWS_LOAD_BALANCER_TYPE:
+            return (
+                f"Service {name} has no load balancer address: on AWS a federation ingress needs the annotation "
+                f"{AWS_LOAD_BALANCER_TYPE_ANNOTATION}: {AWS_LOAD_BALANCER_TYPE} (set on the SMCP gateway's service metadata)."
+            )
+        return f"Service {name} waits for its AWS network load balancer; its host name appears in status.loadBalancer.ingress[].hostname."
+    if platform in PLATFORMS_WITHOUT_LOAD_BALANCER:
+        return (
+            f"Service {name} has no load balancer address: platform {platform} usually has no load balancer, "
+            "use federation_ingress_service_type: NodePort (peers then use the node addresses and node ports)."
+        )
+    return f"Service {name} waits for a load balancer address (status.loadBalancer.ingress); check the cloud provider's events for it."
+
+
+def gateway_address(service: Obj, nodes: Iterable[Obj] = (), platform: Optional[str] = None) -> dict[str, Any]:
+    """Address and ports under which a peer reaches a federation ingress gateway Service.
+
+    LoadBalancer: the ingress host names or IPs, ports 8188/15443. NodePort: the nodes' addresses and the
+    node ports of ``https-discovery`` and ``tls``. ``ready`` is False while there is no address; ``hint``
+    then says why.
+    """
+    service_type = _get(service, "spec", "type", default="ClusterIP")
+    gateway = _get(service, "metadata", "name")
+    ingress_for = _get(service, "metadata", "labels", INGRESS_FOR_LABEL)
+    peer = None
+    if isinstance(ingress_for, str) and ingress_for.startswith("ingress-"):
+        peer = ingress_for[len("ingress-"):]
+    elif isinstance(gateway, str) and gateway.startswith("ingress-"):
+        peer = gateway[len("ingress-"):]
+    result: dict[str, Any] = {
+        "name": gateway,
+        "namespace": _get(service, "metadata", "namespace"),
+        "peer": peer,
+        "type": service_type,
+        "addresses": [],
+        "discovery_port": DISCOVERY_PORT,
+        "service_port": SERVICE_PORT,
+        "ready": False,
+        "hint": None,
+    }
+    if service_type == "LoadBalancer":
+        for ingress in _get(service, "status", "loadBalancer", "ingress", default=[]):
+            if isinstance(ingress, Mapping):
+                address = ingress.get("hostname") or ingress.get("ip")
+                if address and address not in result["addresses"]:
+                    result["addresses"].append(str(address))
+        result["ready"] = bool(result["addresses"])
+        if not result["ready"]:
+            result["hint"] = pending_hint(service, platform)
+        return result
+    if service_type == "NodePort":
+        discovery = _port(service, INGRESS_DISCOVERY_PORT_NAME, DISCOVERY_PORT)
+        tls = _port(service, SERVICE_PORT_NAME, SERVICE_PORT)
+        result["discovery_port"] = discovery.get("nodePort") if discovery else None
+        result["service_port"] = tls.get("nodePort") if tls else None
+        result["addresses"] = node_addresses(nodes)
+        missing = [label for label, port in (("https-discovery (8188)", result["discovery_port"]), ("tls (15443)", result["service_port"])) if not port]
+        if missing:
+            result["hint"] = f"Service {gateway} lacks node ports for {' and '.join(missing)}."
+        elif not result["addresses"]:
+            result["hint"] = "No node of the cluster reports an ExternalIP or InternalIP address."
+        result["ready"] = not result["hint"]
+        return result
+    result["hint"] = (
+        f"Service {gateway} is of type {service_type}: a peer cannot reach it; set the ingress gateway's service type to "
+        "LoadBalancer or NodePort."
+    )
+    return result
+
+
+def missing_gateway(name: str, namespace: str) -> dict[str, Any]:
+    """Entry for an ingress gateway whose Service does not exist (yet)."""
+    return {
+        "name": name,
+        "namespace": namespace,
+        "peer": name[len("ingress-"):] if name.startswith("ingress-") else None,
+        "type": None,
+        "addresses": [],
+        "discovery_port": None,
+        "service_port": None,
+        "ready": False,
+        "hint": f"Service {name} does not exist in {namespace}: is the gateway {name} in the SMCP's additionalIngress and the SMCP reconciled?",
+    }
+
+
+# --- federation status ---------------------------------------------------------------------------------
+
+
+def outbound_connected(peer: Optional[Obj]) -> bool:
+    """This mesh's istiod watches the peer (status.discoveryStatus.active[].watch.connected)."""
+    return any(
+        _get(entry, "watch", "connected") is True
+        for entry in _get(peer, "status", "discoveryStatus", "active", default=[])
+    )
+
+
+def inbound_connected(peer: Optional[Obj]) -> bool:
+    """The peer's istiod watches this mesh (status.discoveryStatus.active[].remotes[].connected)."""
+    return any(
+        isinstance(remote, Mapping) and remote.get("connected") is True
+        for entry in _get(peer, "status", "discoveryStatus", "active", default=[])
+        for remote in _get(entry, "remotes", default=[])
+    )
+
+
+def service_entries(service_set: Optional[Obj], field_name: str) -> list[dict[str, Any]]:
+    """``status.exportedServices`` or ``status.importedServices`` as plain entries."""
+    entries = []
+    for entry in _get(service_set, "status", field_name, default=[]):
+        if isinstance(entry, Mapping):
+            local = entry.get("localService") or {}
+            entries.append({
+                "exported_name": entry.get("exportedName"),
+                "local_hostname": local.get("hostname"),
+                "local_name": local.get("name"),
+                "local_namespace": local.get("namespace"),
+            })
+    return entries
+
+
+def entry_matches(expected: str, entry: Mapping[str, Any]) -> bool:
+    """An expected service is named by its exported name, its local host name, or ``namespace/name``."""
+    return expected in (
+        entry.get("exported_name"),
+        entry.get("local_hostname"),
+        f"{entry.get('local_namespace')}/{entry.get('local_name')}",
+    )
+
+
+def missing_services(expected: Iterable[str], entries: Iterable[Mapping[str, Any]]) -> list[str]:
+    entry_list = list(entries)
+    return [name for name in expected if not any(entry_matches(name, entry) for entry in entry_list)]
+
+
+def peer_status(
+    peer: str,
+    peer_obj: Optional[Obj],
+    exported: Optional[Obj],
+    imported: Optional[Obj],
+    expected_exports: Iterable[str] = (),
+    expected_imports: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The connection and service state of one peer, with ``ready`` when all expectations hold."""
+    exported_entries = service_entries(exported, "exportedServices")
+    imported_entries = service_entries(imported, "importedServices")
+    status = {
+        "peer": peer,
+        "exists": peer_obj is not None,
+        "outbound_connected": outbound_connected(peer_obj),
+        "inbound_connected": inbound_connected(peer_obj),
+        "exported": exported_entries,
+        "imported": imported_entries,
+        "missing_exports": missing_services(expected_exports, exported_entries),
+        "missing_imports": missing_services(expected_imports, imported_entries),
+        "discovery_status": _get(peer_obj, "status", "discoveryStatus", default={}),
+    }
+    status["ready"] = bool(
+        status["exists"] and status["outbound_connected"] and status["inbound_connected"]
+        and not status["missing_exports"] and not status["missing_imports"]
+    )
+    return status
+
+
+def peer_problems(status: Mapping[str, Any], mesh: str, namespace: str, peer_namespace: str) -> list[str]:
+    """What is wrong with one peer, naming the direction and the logs to read."""
+    peer = status["peer"]
+    problems: list[str] = []
+    if not status["exists"]:
+        return [f"ServiceMeshPeer {peer} does not exist in {namespace} of mesh {mesh}"]
+    if not status["outbound_connected"]:
+        problems.append(
+            f"peer {peer}: outbound {mesh} -> {peer} not connected (this mesh's istiod does not reach the peer's discovery); "
+            f"read the logs of istiod-{mesh} and egress-{peer} in {namespace}, and of ingress-{mesh} in {peer_namespace} (cluster of {peer})"
+        )
+    if not status["inbound_connected"]:
+        problems.append(
+            f"peer {peer}: inbound {peer} -> {mesh} not connected (the peer's istiod does not reach this mesh's discovery); "
+            f"read the logs of istiod-{peer} and egress-{mesh} in {peer_namespace} (cluster of {peer}), and of ingress-{peer} in {namespace}"
+        )
+    if status["missing_exports"]:
+        problems.append(
+            f"peer {peer}: not exported yet: {', '.join(status['missing_exports'])} (ExportedServiceSet {peer} in {namespace}; "
+            f"read the log of istiod-{mesh})"
+        )
+    if status["missing_imports"]:
+        problems.append(
+            f"peer {peer}: not imported yet: {', '.join(status['missing_imports'])} (ImportedServiceSet {peer} in {namespace}; "
+            f"the peer must export them; read the logs of istiod-{mesh} here and istiod-{peer} in {peer_namespace})"
+        )
+    return problems
+
+
+def peer_summary(peer_obj: Obj) -> dict[str, Any]:
+    """A ServiceMeshPeer's spec essentials and connection state, for mesh_info."""
+    name = _get(peer_obj, "metadata", "name")
+    return {
+        "name": name,
+        "addresses": _get(peer_obj, "spec", "remote", "addresses", default=[]),
+        "discovery_port": _get(peer_obj, "spec", "remote", "discoveryPort"),
+        "service_port": _get(peer_obj, "spec", "remote", "servicePort"),
+        "trust_domain": _get(peer_obj, "spec", "security", "trustDomain"),
+        "client_id": _get(peer_obj, "spec", "security", "clientID"),
+        "outbound_connected": outbound_connected(peer_obj),
+        "inbound_connected": inbound_connected(peer_obj),
+        "discovery_status": _get(peer_obj, "status", "discoveryStatus", default={}),
+    }
