@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
-from ansible_collections.servicemesh.federation.plugins.module_utils._federation import certs
+from ansible_collections.servicemesh.federation.plugins.module_utils._federation import certs, status
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation.names import (
     AWS_LOAD_BALANCER_TYPE,
     AWS_LOAD_BALANCER_TYPE_ANNOTATION,
@@ -208,53 +208,21 @@ def missing_gateway(name: str, namespace: str) -> dict[str, Any]:
     }
 
 
-# --- federation status ---------------------------------------------------------------------------------
+# --- federation status (predicates in status.py) -----------------------------------------------------
 
 
-def outbound_connected(peer: Optional[Obj]) -> bool:
-    """This mesh's istiod watches the peer (status.discoveryStatus.active[].watch.connected)."""
-    return any(
-        _get(entry, "watch", "connected") is True
-        for entry in _get(peer, "status", "discoveryStatus", "active", default=[])
-    )
-
-
-def inbound_connected(peer: Optional[Obj]) -> bool:
-    """The peer's istiod watches this mesh (status.discoveryStatus.active[].remotes[].connected)."""
-    return any(
-        isinstance(remote, Mapping) and remote.get("connected") is True
-        for entry in _get(peer, "status", "discoveryStatus", "active", default=[])
-        for remote in _get(entry, "remotes", default=[])
-    )
-
-
-def service_entries(service_set: Optional[Obj], field_name: str) -> list[dict[str, Any]]:
-    """``status.exportedServices`` or ``status.importedServices`` as plain entries."""
-    entries = []
-    for entry in _get(service_set, "status", field_name, default=[]):
-        if isinstance(entry, Mapping):
-            local = entry.get("localService") or {}
-            entries.append({
-                "exported_name": entry.get("exportedName"),
-                "local_hostname": local.get("hostname"),
-                "local_name": local.get("name"),
-                "local_namespace": local.get("namespace"),
-            })
-    return entries
-
-
-def entry_matches(expected: str, entry: Mapping[str, Any]) -> bool:
-    """An expected service is named by its exported name, its local host name, or ``namespace/name``."""
-    return expected in (
-        entry.get("exported_name"),
-        entry.get("local_hostname"),
-        f"{entry.get('local_namespace')}/{entry.get('local_name')}",
-    )
-
-
-def missing_services(expected: Iterable[str], entries: Iterable[Mapping[str, Any]]) -> list[str]:
-    entry_list = list(entries)
-    return [name for name in expected if not any(entry_matches(name, entry) for entry in entry_list)]
+def service_entries(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``status.exportedServices`` or ``status.importedServices`` entries as flat dicts."""
+    flat = []
+    for entry in entries:
+        local = entry.get("localService") or {}
+        flat.append({
+            "exported_name": entry.get("exportedName"),
+            "local_hostname": local.get("hostname"),
+            "local_name": local.get("name"),
+            "local_namespace": local.get("namespace"),
+        })
+    return flat
 
 
 def peer_status(
@@ -265,52 +233,59 @@ def peer_status(
     expected_exports: Iterable[str] = (),
     expected_imports: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The connection and service state of one peer, with ``ready`` when all expectations hold."""
-    exported_entries = service_entries(exported, "exportedServices")
-    imported_entries = service_entries(imported, "importedServices")
-    status = {
+    """The connection and service state of one peer, with ``ready`` when all expectations hold.
+
+    Expected exports are exported names (``<name>.<namespace>.svc.<peer>-exports.local``); expected
+    imports are local host names, as ``status.services_exported``/``services_imported`` define them.
+    """
+    exported_list = status.exported_services(exported or {})
+    imported_list = status.imported_services(imported or {})
+    exported_names = {entry.get("exportedName") for entry in exported_list}
+    imported_hosts = {(entry.get("localService") or {}).get("hostname") for entry in imported_list}
+    outbound = status.peer_outbound_connected(peer_obj) if peer_obj else status.Verdict(False, "no ServiceMeshPeer")
+    inbound = status.peer_inbound_connected(peer_obj) if peer_obj else status.Verdict(False, "no ServiceMeshPeer")
+    result = {
         "peer": peer,
         "exists": peer_obj is not None,
-        "outbound_connected": outbound_connected(peer_obj),
-        "inbound_connected": inbound_connected(peer_obj),
-        "exported": exported_entries,
-        "imported": imported_entries,
-        "missing_exports": missing_services(expected_exports, exported_entries),
-        "missing_imports": missing_services(expected_imports, imported_entries),
+        "outbound_connected": outbound.ok,
+        "inbound_connected": inbound.ok,
+        "outbound_reason": outbound.reason or None,
+        "inbound_reason": inbound.reason or None,
+        "exported": service_entries(exported_list),
+        "imported": service_entries(imported_list),
+        "missing_exports": [name for name in expected_exports if name not in exported_names],
+        "missing_imports": [name for name in expected_imports if name not in imported_hosts],
         "discovery_status": _get(peer_obj, "status", "discoveryStatus", default={}),
     }
-    status["ready"] = bool(
-        status["exists"] and status["outbound_connected"] and status["inbound_connected"]
-        and not status["missing_exports"] and not status["missing_imports"]
+    result["ready"] = bool(
+        result["exists"] and result["outbound_connected"] and result["inbound_connected"]
+        and not result["missing_exports"] and not result["missing_imports"]
     )
-    return status
+    return result
 
 
-def peer_problems(status: Mapping[str, Any], mesh: str, namespace: str, peer_namespace: str) -> list[str]:
+def peer_problems(peer_state: Mapping[str, Any], mesh: str, namespace: str, peer_namespace: str, smcp_name: Optional[str] = None) -> list[str]:
     """What is wrong with one peer, naming the direction and the logs to read."""
-    peer = status["peer"]
+    peer = peer_state["peer"]
+    if not peer_state["exists"]:
+        return [f"peer {peer}: ServiceMeshPeer {peer} does not exist in {namespace} of mesh {mesh}"]
     problems: list[str] = []
-    if not status["exists"]:
-        return [f"ServiceMeshPeer {peer} does not exist in {namespace} of mesh {mesh}"]
-    if not status["outbound_connected"]:
+    for direction, arrow, key in (("outbound", f"{mesh} -> {peer}", "outbound"), ("inbound", f"{peer} -> {mesh}", "inbound")):
+        if not peer_state[f"{key}_connected"]:
+            logs = status.troubleshooting_logs(mesh, peer, namespace, peer_namespace, smcp_name=smcp_name, direction=direction)
+            problems.append(
+                f"peer {peer}: {direction} {arrow} not connected ({peer_state[f'{key}_reason']}); "
+                f"read the logs of {', '.join(logs[:-1])} and {logs[-1]}"
+            )
+    if peer_state["missing_exports"]:
         problems.append(
-            f"peer {peer}: outbound {mesh} -> {peer} not connected (this mesh's istiod does not reach the peer's discovery); "
-            f"read the logs of istiod-{mesh} and egress-{peer} in {namespace}, and of ingress-{mesh} in {peer_namespace} (cluster of {peer})"
+            f"peer {peer}: not exported yet: {', '.join(peer_state['missing_exports'])} (ExportedServiceSet {peer} in {namespace}); "
+            "check that the services exist, match the export rules and are in a member namespace visible to the control plane"
         )
-    if not status["inbound_connected"]:
+    if peer_state["missing_imports"]:
         problems.append(
-            f"peer {peer}: inbound {peer} -> {mesh} not connected (the peer's istiod does not reach this mesh's discovery); "
-            f"read the logs of istiod-{peer} and egress-{mesh} in {peer_namespace} (cluster of {peer}), and of ingress-{peer} in {namespace}"
-        )
-    if status["missing_exports"]:
-        problems.append(
-            f"peer {peer}: not exported yet: {', '.join(status['missing_exports'])} (ExportedServiceSet {peer} in {namespace}; "
-            f"read the log of istiod-{mesh})"
-        )
-    if status["missing_imports"]:
-        problems.append(
-            f"peer {peer}: not imported yet: {', '.join(status['missing_imports'])} (ImportedServiceSet {peer} in {namespace}; "
-            f"the peer must export them; read the logs of istiod-{mesh} here and istiod-{peer} in {peer_namespace})"
+            f"peer {peer}: not imported yet: {', '.join(peer_state['missing_imports'])} (ImportedServiceSet {peer} in {namespace}); "
+            "check that the peer exports them and that an import rule matches their exported names"
         )
     return problems
 
@@ -325,7 +300,7 @@ def peer_summary(peer_obj: Obj) -> dict[str, Any]:
         "service_port": _get(peer_obj, "spec", "remote", "servicePort"),
         "trust_domain": _get(peer_obj, "spec", "security", "trustDomain"),
         "client_id": _get(peer_obj, "spec", "security", "clientID"),
-        "outbound_connected": outbound_connected(peer_obj),
-        "inbound_connected": inbound_connected(peer_obj),
+        "outbound_connected": status.peer_outbound_connected(peer_obj).ok,
+        "inbound_connected": status.peer_inbound_connected(peer_obj).ok,
         "discovery_status": _get(peer_obj, "status", "discoveryStatus", default={}),
     }

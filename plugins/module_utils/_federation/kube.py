@@ -609,6 +609,7 @@ def federation_status(
     peers: list[Mapping[str, Any]],
     wait_timeout: float = 300,
     poll_interval: float = 1.0,
+    smcp_name: Optional[str] = None,
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
 ) -> dict[str, Any]:
@@ -647,7 +648,7 @@ def federation_status(
             for peer, status in zip(peers, statuses):
                 if not status["ready"]:
                     peer_namespace = str(peer.get("namespace") or default_namespace(str(peer["name"])))
-                    problems.extend(live.peer_problems(status, mesh, namespace, peer_namespace))
+                    problems.extend(live.peer_problems(status, mesh, namespace, peer_namespace, smcp_name=smcp_name))
             raise WaitTimeout(
                 f"Federation of mesh {mesh} not ready after {wait_timeout}s: " + "; ".join(problems),
                 result,
