@@ -361,3 +361,22 @@ def parse_federation(hostvars: Mapping[str, Mapping[str, Any]], meshes: Sequence
     if problems:
         raise FederationModelError(problems)
     return build_federation(hostvars, meshes, topology)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def mesh_to_dict(mesh: Mesh) -> dict[str, Any]:
+    """The mesh with its defaults as plain data (for filters and module results)."""
+    from dataclasses import asdict  # pylint: disable=import-outside-toplevel
+
+    data = _plain(asdict(mesh))
+    data["locality"] = mesh.locality.to_dict()
+    data["imports_locality"] = {peer: locality.to_dict() for peer, locality in mesh.imports_locality.items()}
+    data["network_views"] = {peer: mesh.network_view(peer) for peer in mesh.peers}
+    return data
