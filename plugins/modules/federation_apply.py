@@ -176,6 +176,7 @@ from ansible_collections.servicemesh.federation.plugins.module_utils._federation
     Kube,
     KubeError,
     auth_argument_spec,
+    check_definitions,
     make_module,
     run_apply,
 )
@@ -206,8 +207,12 @@ def argspec() -> dict:
 
 def main() -> None:
     module = make_module(argument_spec=argspec(), supports_check_mode=True)
-    kube = Kube.from_module(module)
     params = module.params
+    try:
+        check_definitions(params["resources"])
+    except KubeError as exc:
+        module.fail_json(msg=str(exc))
+    kube = Kube.from_module(module)
     try:
         outcome = run_apply(
             kube,

@@ -197,6 +197,17 @@ def check_definition(obj: Any, index: int) -> ObjectRef:
     return ref
 
 
+def check_definitions(resources: list[Any]) -> list[ObjectRef]:
+    """Identities of a batch; refuses objects without identity and repeated objects."""
+    refs = [check_definition(obj, index) for index, obj in enumerate(resources)]
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for index, ref in enumerate(refs):
+        if ref.key() in seen:
+            raise KubeError(f"resources[{index}] repeats resources[{seen[ref.key()]}]: {ref.describe()}")
+        seen[ref.key()] = index
+    return refs
+
+
 def _server_message(exc: Exception) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, bytes):
@@ -277,7 +288,7 @@ class Kube:
             module.fail_json(msg=f"Could not create the Kubernetes API client: {exc}")
         except Exception as exc:  # pylint: disable=broad-except
             # kubeconfig problems surface as several exception types of the kubernetes package
-            module.fail_json(msg=f"Could not create the Kubernetes API client from the connection options: {exc}")
+            module.fail_json(msg=f"Could not create the Kubernetes API client (is the API server reachable, are kubeconfig and context right?): {exc}")
         return cls(k8s_client, dry_run=bool(module.check_mode))
 
     # discovery
@@ -474,12 +485,7 @@ def run_apply(
     Returns ``changed``, ``results`` (one summary per object touched), ``diffs`` (before/after of the
     changed ones) and ``warnings`` (from the API server).
     """
-    refs = [check_definition(obj, index) for index, obj in enumerate(resources)]
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for index, ref in enumerate(refs):
-        if ref.key() in seen:
-            raise KubeError(f"resources[{index}] repeats resources[{seen[ref.key()]}]: {ref.describe()}")
-        seen[ref.key()] = index
+    refs = check_definitions(resources)
 
     if state == "absent":
         outcomes = kube.delete_batch(resources)
