@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from . import certs, names
-from .model import ExportRule, Federation, ImportRule, Mesh, NodePorts
+from .model import ExportRule, Federation, ImportRule, Mesh, NodePorts, ServiceAlias
 
 GROUPS = ("configmaps", "servicemeshpeers", "exportedservicesets", "importedservicesets", "destinationrules")
 
@@ -297,3 +297,31 @@ def flatten(resources: Mapping[str, Any], include_smcp: bool = False) -> list[di
     for group in GROUPS:
         flat.extend(resources.get(group) or [])
     return flat
+
+
+def expected_exports(mesh: Mesh, peer: str) -> list[str]:
+    """Exported names that the mesh's NameSelector rules for ``peer`` must produce (rules with wildcards
+    or label selectors are left out: what they match depends on the services present)."""
+    found: list[str] = []
+    for rule in mesh.exports_to(peer):
+        if rule.type != "NameSelector" or "*" in (rule.namespace, rule.name) or not rule.namespace or not rule.name:
+            continue
+        alias = rule.alias or ServiceAlias()
+        name = names.exported_name(alias.name or rule.name, alias.namespace or rule.namespace, peer)
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def expected_imports(mesh: Mesh, peer: str) -> list[str]:
+    """Local host names that the mesh's import rules for ``peer`` must produce (rules with wildcards
+    are left out)."""
+    found: list[str] = []
+    for rule in mesh.imports_from(peer):
+        if "*" in (rule.namespace, rule.name):
+            continue
+        alias = rule.alias or ServiceAlias()
+        name = names.imported_name(alias.name or rule.name, alias.namespace or rule.namespace, peer, rule.import_as_local, rule.domain_suffix)
+        if name not in found:
+            found.append(name)
+    return found
