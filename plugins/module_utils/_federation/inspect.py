@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
-from ansible_collections.servicemesh.federation.plugins.module_utils._federation import certs, status
+from ansible_collections.servicemesh.federation.plugins.module_utils._federation import certs, resources, status
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation.names import (
     AWS_LOAD_BALANCER_TYPE,
     AWS_LOAD_BALANCER_TYPE_ANNOTATION,
     DISCOVERY_PORT,
-    INGRESS_DISCOVERY_PORT_NAME,
     INGRESS_FOR_LABEL,
     ROOT_CERT_KEY,
     SERVICE_PORT,
-    SERVICE_PORT_NAME,
 )
 
 PLATFORMS_WITHOUT_LOAD_BALANCER = ("baremetal", "ibmz", "ibmpower")
@@ -93,31 +91,6 @@ def root_certificate(configmap: Optional[Obj]) -> Optional[dict[str, Any]]:
 # --- federation ingress gateways ---------------------------------------------------------------------
 
 
-def node_addresses(nodes: Iterable[Obj]) -> list[str]:
-    """One address per node: its ExternalIP when it has one, else its InternalIP (sorted by node name)."""
-    result: list[str] = []
-    for node in sorted(nodes, key=lambda n: str(_get(n, "metadata", "name", default=""))):
-        by_type: dict[str, str] = {}
-        for address in _get(node, "status", "addresses", default=[]):
-            if isinstance(address, Mapping) and address.get("type") and address.get("address"):
-                by_type.setdefault(str(address["type"]), str(address["address"]))
-        chosen = by_type.get("ExternalIP") or by_type.get("InternalIP")
-        if chosen and chosen not in result:
-            result.append(chosen)
-    return result
-
-
-def _port(service: Obj, name: str, number: int) -> Optional[Mapping[str, Any]]:
-    ports = [p for p in _get(service, "spec", "ports", default=[]) if isinstance(p, Mapping)]
-    for port in ports:
-        if port.get("name") == name:
-            return port
-    for port in ports:
-        if port.get("port") == number:
-            return port
-    return None
-
-
 def pending_hint(service: Obj, platform: Optional[str]) -> str:
     """What to do about a LoadBalancer Service that has no address yet."""
     name = _get(service, "metadata", "name", default="?")
@@ -141,7 +114,7 @@ def gateway_address(service: Obj, nodes: Iterable[Obj] = (), platform: Optional[
     """Address and ports under which a peer reaches a federation ingress gateway Service.
 
     LoadBalancer: the ingress host names or IPs, ports 8188/15443. NodePort: the nodes' addresses and the
-    node ports of ``https-discovery`` and ``tls``. ``ready`` is False while there is no address; ``hint``
+    node ports of ``https-discovery`` and ``tls`` (as ``resources.ingress_endpoint`` reads them). ``ready`` is False while there is no address; ``hint``
     then says why.
     """
     service_type = _get(service, "spec", "type", default="ClusterIP")
@@ -164,21 +137,14 @@ def gateway_address(service: Obj, nodes: Iterable[Obj] = (), platform: Optional[
         "hint": None,
     }
     if service_type == "LoadBalancer":
-        for ingress in _get(service, "status", "loadBalancer", "ingress", default=[]):
-            if isinstance(ingress, Mapping):
-                address = ingress.get("hostname") or ingress.get("ip")
-                if address and address not in result["addresses"]:
-                    result["addresses"].append(str(address))
+        result["addresses"] = resources.ingress_endpoint(service)[0]
         result["ready"] = bool(result["addresses"])
         if not result["ready"]:
             result["hint"] = pending_hint(service, platform)
         return result
     if service_type == "NodePort":
-        discovery = _port(service, INGRESS_DISCOVERY_PORT_NAME, DISCOVERY_PORT)
-        tls = _port(service, SERVICE_PORT_NAME, SERVICE_PORT)
-        result["discovery_port"] = discovery.get("nodePort") if discovery else None
-        result["service_port"] = tls.get("nodePort") if tls else None
-        result["addresses"] = node_addresses(nodes)
+        addresses, discovery_port, service_port = resources.ingress_endpoint(service, list(nodes))
+        result.update(addresses=addresses, discovery_port=discovery_port, service_port=service_port)
         missing = [label for label, port in (("https-discovery (8188)", result["discovery_port"]), ("tls (15443)", result["service_port"])) if not port]
         if missing:
             result["hint"] = f"Service {gateway} lacks node ports for {' and '.join(missing)}."

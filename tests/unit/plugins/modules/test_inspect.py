@@ -98,7 +98,8 @@ def test_node_port_uses_node_ports_and_prefers_external_ip() -> None:
     ]
     nodes = [_node("n2", InternalIP="10.0.0.2"), _node("n1", InternalIP="10.0.0.1", ExternalIP="198.51.100.1")]
     gateway = live.gateway_address(service, nodes)
-    assert gateway["addresses"] == ["198.51.100.1", "10.0.0.2"]
+    assert gateway["addresses"] == ["198.51.100.1"]
+    assert live.gateway_address(service, [_node("n2", InternalIP="10.0.0.2")])["addresses"] == ["10.0.0.2"]
     assert (gateway["discovery_port"], gateway["service_port"]) == (32100, 32101)
     assert gateway["ready"]
 
