@@ -153,12 +153,14 @@ CASES: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
      [error("federation_imports.red-mesh: a mesh cannot import from itself", "federation_imports")]),
     ("imports-label-selector", red(federation_imports={"green-mesh": [{"type": "LabelSelector", "namespace": "bookinfo", "name": "ratings"}]}),
      [error("federation_imports.green-mesh[0].type 'LabelSelector' is ignored by istiod: import rules must be NameSelector", "federation_imports")]),
-    ("imports-as-local-without-alias-namespace", red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "import_as_local": True}]}),
+    ("imports-as-local-without-alias-namespace",
+     red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "import_as_local": True}]}),
      [error("federation_imports.green-mesh[0].import_as_local is true but alias.namespace is not set; "
             "istiod ignores importAsLocal without a fixed alias namespace", "federation_imports")]),
     ("imports-as-local-not-boolean", red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "import_as_local": "yes"}]}),
      [error("federation_imports.green-mesh[0].import_as_local must be true or false, got a string", "federation_imports")]),
-    ("imports-domain-suffix-cluster-local", red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "domain_suffix": "svc.cluster.local"}]}),
+    ("imports-domain-suffix-cluster-local",
+     red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "domain_suffix": "svc.cluster.local"}]}),
      [error("federation_imports.green-mesh[0].domain_suffix 'svc.cluster.local' is ignored by istiod; use import_as_local: true to import "
             "as a cluster-local service", "federation_imports")]),
     ("imports-domain-suffix-format", red(federation_imports={"green-mesh": [{"namespace": "bookinfo", "name": "ratings", "domain_suffix": ".Imported"}]}),
