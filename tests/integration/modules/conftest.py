@@ -74,15 +74,28 @@ def fixture_kubeconfig(lab: Any) -> Callable[[str], str]:
     return lambda mesh: str(lab.state_dir / f"{mesh}.kubeconfig")
 
 
+@pytest.fixture(name="scratch")
+def fixture_scratch(lab: Any) -> Any:
+    """Factory of fresh namespaces in a mesh's cluster (``scratch("green-mesh")``), deleted afterwards."""
+    created: list[tuple[Any, str]] = []
+
+    def make(mesh: str = "red-mesh") -> str:
+        core = lab[mesh].core
+        name = f"modtest-{uuid.uuid4().hex[:8]}"
+        core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+        created.append((core, name))
+        return name
+
+    yield make
+    for core, name in created:
+        try:
+            core.delete_namespace(name)
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+
+
 @pytest.fixture(name="scratch_namespace")
-def fixture_scratch_namespace(lab: Any) -> Any:
+def fixture_scratch_namespace(scratch: Any) -> str:
     """A fresh namespace in red-mesh's cluster, deleted afterwards."""
-    core = lab["red-mesh"].core
-    name = f"modtest-{uuid.uuid4().hex[:8]}"
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    try:
-        core.delete_namespace(name)
-    except ApiException as exc:
-        if exc.status != 404:
-            raise
+    return scratch("red-mesh")
