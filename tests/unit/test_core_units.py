@@ -35,7 +35,8 @@ def test_names_of_one_peer() -> None:
         "spiffe://green-mesh.local/ns/green-mesh-system/sa/egress-red-mesh-service-account")
     assert names.egress_ports() == [{"port": 15443, "name": "tls"}, {"port": 8188, "name": "http-discovery"}]
     assert names.ingress_ports() == [{"port": 15443, "name": "tls"}, {"port": 8188, "name": "https-discovery"}]
-    assert names.ingress_ports(32359, 30510) == [{"port": 15443, "nodePort": 30510, "name": "tls"}, {"port": 8188, "nodePort": 32359, "name": "https-discovery"}]
+    assert names.ingress_ports(32359, 30510) == [
+        {"port": 15443, "nodePort": 30510, "name": "tls"}, {"port": 8188, "nodePort": 32359, "name": "https-discovery"}]
     assert names.managed_by_labels() == {"app.kubernetes.io/managed-by": "servicemesh.federation"}
     assert names.FIELD_MANAGER == "servicemesh.federation"
     assert names.ROOT_CERT_ANNOTATION == "federation.servicemesh.io/root-cert-sha256"

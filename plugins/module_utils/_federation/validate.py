@@ -214,7 +214,8 @@ class _Checker:
             if variables.get(variable) is not None:
                 self.string(mesh, variable, variables[variable])
         if variables.get("federation_validate_certs") is not None and not isinstance(variables["federation_validate_certs"], bool):
-            self.add(mesh, "federation_validate_certs", f"federation_validate_certs must be true or false, got {kind_of(variables['federation_validate_certs'])}")
+            self.add(mesh, "federation_validate_certs",
+                     f"federation_validate_certs must be true or false, got {kind_of(variables['federation_validate_certs'])}")
         for variable in ("federation_namespace", "federation_smcp_name"):
             if variables.get(variable) is not None:
                 self.dns_label(mesh, variable, variables[variable])
@@ -240,7 +241,8 @@ class _Checker:
             self.add(mesh, "federation_platform", f"federation_platform must be a string (one of {supported}), got {kind_of(platform)}")
         elif platform.lower() in REFUSED_PLATFORMS:
             self.add(mesh, "federation_platform",
-                     f"federation_platform '{platform}': federation is not supported on {REFUSED_PLATFORMS[platform.lower()]}; supported platforms: {supported}")
+                     f"federation_platform '{platform}': federation is not supported on {REFUSED_PLATFORMS[platform.lower()]}; "
+                     f"supported platforms: {supported}")
         elif platform not in PLATFORMS:
             self.add(mesh, "federation_platform", f"federation_platform '{platform}' is not supported; expected one of {supported}")
         service_type = variables.get("federation_ingress_service_type")
@@ -328,7 +330,8 @@ class _Checker:
             good = self.check_alias(mesh, f"{where}.alias", alias) and good
             if good and isinstance(alias, Mapping) and alias.get("name") and rule.get("name") == "*":
                 self.add(mesh, "federation_exports",
-                         f"{where}.alias.name '{alias['name']}' would give every service matched by name '*' the same name; alias a wildcard rule by namespace only")
+                         f"{where}.alias.name '{alias['name']}' would give every service matched by name '*' the same name; "
+                         "alias a wildcard rule by namespace only")
                 good = False
         return good
 
@@ -368,7 +371,8 @@ class _Checker:
             labels = selector.get("matchLabels")
             expressions = selector.get("matchExpressions")
             if not labels and not expressions:
-                self.add(mesh, "federation_exports", f"{where}.selector must have matchLabels or matchExpressions; an empty selector would export every service")
+                self.add(mesh, "federation_exports",
+                         f"{where}.selector must have matchLabels or matchExpressions; an empty selector would export every service")
             if labels is not None and self.mapping(mesh, f"{where}.selector.matchLabels", labels, "a dict of label to string value"):
                 for key, label_value in labels.items():
                     if not isinstance(label_value, str):
@@ -488,7 +492,8 @@ class _Checker:
             key_pair = (rule.get("namespace"), rule.get("name"))
             if all(isinstance(part, str) for part in key_pair):
                 if key_pair in seen:
-                    self.add(mesh, variable, f"{where} uses the DestinationRule {key_pair[0]}/{key_pair[1]} of {variable}[{seen[key_pair]}]; names must be unique")
+                    self.add(mesh, variable,
+                             f"{where} uses the DestinationRule {key_pair[0]}/{key_pair[1]} of {variable}[{seen[key_pair]}]; names must be unique")
                 seen.setdefault(key_pair, index)  # type: ignore[arg-type]
             outlier = rule.get("outlier_detection")
             if outlier is not None and self.mapping(mesh, f"{where}.outlier_detection", outlier, "a dict"):
@@ -518,7 +523,8 @@ class _Checker:
             for mesh in owners if len(owners) > 1 else []:
                 others = [other for other in owners if other != mesh]
                 self.add(mesh, "federation_namespace",
-                         f"federation_namespace '{namespace}' is also used by {', '.join(others)} in the same cluster; each mesh needs its own control plane namespace")
+                         f"federation_namespace '{namespace}' is also used by {', '.join(others)} in the same cluster; "
+                         "each mesh needs its own control plane namespace")
 
     def cluster(self, mesh: str) -> tuple[Any, ...]:
         variables = self.vars_of(mesh)
