@@ -18,7 +18,8 @@ import yaml
 
 from . import build, manifests, pki
 from .kube import ApiError, Client, Unreachable
-from .state import LAB_DIR, LB_PLATFORMS, PLATFORMS, REGIONS, REPO_ROOT, State, write_json
+from .state import (LAB_DIR, LB_PLATFORMS, PLATFORMS, REGIONS, REPO_ROOT, State, address, claim_slot,
+                    release_slot, update_slot, write_json)
 
 ADMIN_USER = "admin"
 EMULATOR_USER = "system:serviceaccount:openshift-operators:istio-operator"
@@ -372,7 +373,9 @@ def up(state: State, mesh_specs: list[str], delay: float = 0.0, smcp_version: st
             raise SystemExit(f"a lab is already running in {state.root}; run `down` first")
     state.root.mkdir(parents=True, exist_ok=True)
     binaries = {"kube-apiserver": str(build.kube_apiserver()), "etcd": str(build.etcd())}
+    slot = claim_slot(state.root, os.getpid())
     lab: dict = {
+        "slot": slot,
         "started": time.time(),
         "binaries": binaries,
         "kubernetes_version": build.KUBERNETES_VERSION,
@@ -392,8 +395,8 @@ def up(state: State, mesh_specs: list[str], delay: float = 0.0, smcp_version: st
             "namespace": f"{name}-system", "smcp": name, "smcp_version": smcp_version,
             "members": [f"{name}-bookinfo"],
             "api_port": free_port(),
-            "nodes": [{"name": f"{name}-node-{n}", "internal": f"127.10.{index}.{n}",
-                       "external": f"127.20.{index}.{n}", "zone": f"{region}{'abc'[n - 1]}"} for n in (1, 2)],
+            "nodes": [{"name": f"{name}-node-{n}", "internal": address(slot, index, 10 + n),
+                       "external": address(slot, index, 20 + n), "zone": f"{region}{'abc'[n - 1]}"} for n in (1, 2)],
         }
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda m: prepare_cluster(state, m), lab["meshes"].values()))
@@ -413,6 +416,7 @@ def up(state: State, mesh_specs: list[str], delay: float = 0.0, smcp_version: st
     lab["emulator"] = {"pid": spawn([sys.executable, "-m", "labctl.emulator", "--state-dir", str(state.root)],
                                     state.emulator_dir / "emulator.log", env, cwd=LAB_DIR)}
     state.save(lab)
+    update_slot(slot, state.root, lab["emulator"]["pid"])
     (state.root / "inventory.yml").write_text(
         "# written by `python -m labctl up`\n" + yaml.safe_dump(inventory(state, lab), sort_keys=False),
         encoding="utf-8")
@@ -463,6 +467,7 @@ def down(state: State) -> list[int]:
         if pid_alive(pid):
             raise SystemExit(f"process {pid} is still running")
         stopped.append(pid)
+    release_slot(lab.get("slot"), state.root)
     shutil.rmtree(state.root)
     return stopped
 

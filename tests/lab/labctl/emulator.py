@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import pki, rules
 from .kube import ApiError, Client, Unreachable
-from .state import State, read_json, write_json
+from .state import State, address, read_json, write_json
 
 LOG = logging.getLogger("emulator")
 MANAGER = "maistra-istio-operator"
@@ -802,10 +802,12 @@ class Emulator:
         with self.alloc_lock:
             if key not in self.alloc:
                 used = set(self.alloc.values())
-                n = 1
-                while f"127.1.{index}.{n}" in used:
+                n = 101
+                while address(self.lab.get("slot", 0), index, n) in used:
                     n += 1
-                self.alloc[key] = f"127.1.{index}.{n}"
+                if n > 254:
+                    raise RuntimeError(f"no load balancer address left for cluster {index}")
+                self.alloc[key] = address(self.lab.get("slot", 0), index, n)
                 write_json(self.alloc_file, self.alloc)
             return self.alloc[key]
 

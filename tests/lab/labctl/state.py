@@ -35,6 +35,53 @@ def read_json(path: Path, default=None):
         return default
 
 
+def _slots_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "servicemesh-federation" / "slots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _alive(pid) -> bool:
+    try:
+        stat = Path(f"/proc/{int(pid)}/stat").read_text()
+    except (OSError, TypeError, ValueError):
+        return False
+    return not stat.split(") ", 1)[1].startswith("Z")
+
+
+def claim_slot(state_root: Path, pid: int) -> int:
+    """A number no other running lab on this machine uses: it picks the lab's loopback addresses
+    (127.<100+slot>.<cluster>.<host>), so that several labs can run side by side."""
+    slots = _slots_dir()
+    with open(slots / ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for slot in range(100):
+            data = read_json(slots / f"{slot}.json")
+            if data and data.get("state_dir") != str(state_root) and _alive(data.get("pid")):
+                continue
+            write_json(slots / f"{slot}.json", {"state_dir": str(state_root), "pid": pid})
+            return slot
+    raise SystemExit("no free lab slot (100 labs running?)")
+
+
+def update_slot(slot: int, state_root: Path, pid: int) -> None:
+    write_json(_slots_dir() / f"{slot}.json", {"state_dir": str(state_root), "pid": pid})
+
+
+def release_slot(slot: int | None, state_root: Path) -> None:
+    if slot is None:
+        return
+    path = _slots_dir() / f"{slot}.json"
+    data = read_json(path)
+    if data and data.get("state_dir") == str(state_root):
+        path.unlink(missing_ok=True)
+
+
+def address(slot: int, cluster: int, host: int) -> str:
+    return f"127.{100 + slot}.{cluster}.{host}"
+
+
 class State:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
