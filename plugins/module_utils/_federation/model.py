@@ -305,6 +305,9 @@ def parse_failover_rule(rule: Mapping[str, Any]) -> FailoverRule:
 
 def parse_mesh(name: str, variables: Mapping[str, Any], peers: Sequence[str]) -> Mesh:
     """Build one mesh from its (already validated) host variables."""
+    # Copy the model's variables into plain dicts and lists: Ansible may hand over lazy containers,
+    # which the dataclasses of the model must not keep.
+    variables = {key: _plain(variables.get(key)) for key in HOST_VARIABLES if variables.get(key) is not None}
     platform = variables.get("federation_platform")
     base = variables.get("federation_node_port_base")
     explicit = {
