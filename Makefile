@@ -43,8 +43,9 @@ lab-up: lab-build  ## start a three-mesh lab in .lab/
 lab-down: venv  ## stop the lab and remove its state
 	cd tests/lab && ../../$(BIN)/python -m labctl --state-dir $(LAB_DIR) down
 
+# The demo federates the model of the three-mesh molecule scenario (aliases, wildcards, label selectors).
 demo: collection lab-up  ## federate a three-mesh lab and print a summary
-	$(BIN)/ansible-playbook -i $(LAB_DIR)/inventory.yml playbooks/federate.yml
+	$(BIN)/ansible-playbook -i $(LAB_DIR)/inventory.yml -i molecule/three_meshes/inventory/ playbooks/federate.yml
 	$(BIN)/python tests/tooling/summary.py $(LAB_DIR)
 
 test: unit sanity lint integration molecule  ## everything CI runs
