@@ -10,7 +10,7 @@ import json
 
 from kubernetes import client, config
 
-from conftest import FED, holds_for, wait_until
+from labkit import FED, holds_for, wait_until
 
 MERGE = "application/merge-patch+json"
 

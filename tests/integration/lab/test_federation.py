@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FED, holds_for, wait_until
+from labkit import FED, holds_for, wait_until
 
 RED_EXPORTS = [
     {"type": "NameSelector",

@@ -17,7 +17,7 @@ import pytest
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
-from conftest import holds_for, run_labctl, wait_until
+from labkit import holds_for, run_labctl, wait_until
 
 CRDS = ["servicemeshcontrolplanes.maistra.io", "servicemeshmemberrolls.maistra.io",
         "servicemeshpeers.federation.maistra.io", "exportedservicesets.federation.maistra.io",
@@ -285,6 +285,7 @@ def test_up_and_down_of_a_second_lab_leaves_nothing(lab):
     finally:
         run_labctl(state_dir, "down", check=False)
     assert not state_dir.exists()
+    state_dir.parent.rmdir()
     for pid in pids:
         stat = Path(f"/proc/{pid}/stat")
         assert not stat.exists() or stat.read_text().split(") ", 1)[1].startswith("Z"), f"process {pid} left"

@@ -1,3 +1,6 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Start, bootstrap and stop the lab's processes: one etcd, one kube-apiserver per mesh, the emulator."""
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Maistra emulator: one process that plays the Maistra operator, istiod's federation discovery and
 a cloud load balancer controller for every cluster of the lab.
 

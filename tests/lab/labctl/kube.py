@@ -1,3 +1,6 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A small Kubernetes REST client (bearer token, JSON, keep-alive) for the lab and the emulator.
 
 The lab keeps its own client so that it stays independent of the collection and light enough for
@@ -8,7 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import ssl
-import tempfile
 import threading
 import urllib.parse
 
@@ -164,10 +166,3 @@ class Client:
 
     def raw_get(self, path: str):
         return self.request("GET", path)
-
-
-def write_temp(text: str, suffix: str = ".pem") -> str:
-    fh = tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False)
-    fh.write(text)
-    fh.close()
-    return fh.name

@@ -1,3 +1,6 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The lab's own CustomResourceDefinitions (written from the Maistra 2.x field list) and the objects
 that a cluster holds after the Maistra operator installed a control plane, before federation."""
 

@@ -1,3 +1,6 @@
+# Copyright (c) 2026 servicemesh.federation contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """How Maistra 2.x evaluates ExportedServiceSet and ImportedServiceSet rules (an independent model).
 
 Pure functions over plain dicts, so that they can be read and tested on their own."""
