@@ -1,7 +1,7 @@
 # Copyright (c) 2026 servicemesh.federation contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Helpers for tests against the lab: admin clients per cluster, bounded waits, and a federation
+"""Test support for the lab: admin clients per cluster, bounded waits, and a federation
 pair written by hand after the reference procedure (independent of the collection's code)."""
 
 from __future__ import annotations
