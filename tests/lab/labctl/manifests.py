@@ -6,7 +6,7 @@ that a cluster holds after the Maistra operator installed a control plane, befor
 
 from __future__ import annotations
 
-# --- schema building blocks----------------------------------------------------------------------------
+# --- schema building blocks ---------------------------------------------------------------------
 
 S = {"type": "string"}
 B = {"type": "boolean"}
