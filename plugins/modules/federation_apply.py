@@ -10,7 +10,7 @@ module: federation_apply
 short_description: Apply a batch of Kubernetes objects with server-side apply under the federation's field manager
 version_added: 0.1.0
 author:
-  - servicemesh.federation contributors
+  - servicemesh.federation contributors (@servicemesh-federation)
 description:
   - Applies a list of desired objects (a mesh's federation resources) in one batch with server-side apply under the
     field manager C(servicemesh.federation). Only the fields present in an object are owned and changed; fields other

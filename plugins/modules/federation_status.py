@@ -10,7 +10,7 @@ module: federation_status
 short_description: Wait until a mesh's federation peers are connected both ways and its services are exported and imported
 version_added: 0.1.0
 author:
-  - servicemesh.federation contributors
+  - servicemesh.federation contributors (@servicemesh-federation)
 description:
   - Reads the ServiceMeshPeers, ExportedServiceSets and ImportedServiceSets of one mesh's control plane namespace and
     waits, within O(wait_timeout), until for every peer in O(peers) the connection is up in both directions and the
@@ -127,18 +127,46 @@ peers:
   type: list
   elements: dict
   contains:
-    peer: {description: The peer mesh., type: str}
-    exists: {description: Whether the ServiceMeshPeer exists., type: bool}
-    outbound_connected: {description: This mesh's istiod watches the peer., type: bool}
-    inbound_connected: {description: The peer's istiod watches this mesh., type: bool}
-    outbound_reason: {description: Why outbound is not connected (null when it is)., type: str}
-    inbound_reason: {description: Why inbound is not connected (null when it is)., type: str}
-    exported: {description: C(status.exportedServices) (exported_name, local_hostname, local_name, local_namespace)., type: list, elements: dict}
-    imported: {description: C(status.importedServices) (same fields)., type: list, elements: dict}
-    missing_exports: {description: Expected exports not listed yet., type: list, elements: str}
-    missing_imports: {description: Expected imports not listed yet., type: list, elements: str}
-    discovery_status: {description: C(status.discoveryStatus) as written by istiod., type: dict}
-    ready: {description: Whether this peer is fully up., type: bool}
+    peer:
+      description: "The peer mesh."
+      type: str
+    exists:
+      description: "Whether the ServiceMeshPeer exists."
+      type: bool
+    outbound_connected:
+      description: "This mesh's istiod watches the peer."
+      type: bool
+    inbound_connected:
+      description: "The peer's istiod watches this mesh."
+      type: bool
+    outbound_reason:
+      description: "Why outbound is not connected (null when it is)."
+      type: str
+    inbound_reason:
+      description: "Why inbound is not connected (null when it is)."
+      type: str
+    exported:
+      description: "C(status.exportedServices) (exported_name, local_hostname, local_name, local_namespace)."
+      type: list
+      elements: dict
+    imported:
+      description: "C(status.importedServices) (same fields)."
+      type: list
+      elements: dict
+    missing_exports:
+      description: "Expected exports not listed yet."
+      type: list
+      elements: str
+    missing_imports:
+      description: "Expected imports not listed yet."
+      type: list
+      elements: str
+    discovery_status:
+      description: "C(status.discoveryStatus) as written by istiod."
+      type: dict
+    ready:
+      description: "Whether this peer is fully up."
+      type: bool
 """
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation.kube import (

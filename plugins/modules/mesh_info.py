@@ -10,7 +10,7 @@ module: mesh_info
 short_description: Read what a federation needs to know about one service mesh
 version_added: 0.1.0
 author:
-  - servicemesh.federation contributors
+  - servicemesh.federation contributors (@servicemesh-federation)
 description:
   - Reads one mesh from its own cluster, through the Kubernetes API only; never reads Secrets.
   - The ServiceMeshControlPlane's version, readiness and trust domain.
@@ -109,53 +109,117 @@ smcp:
   returned: always
   type: dict
   contains:
-    name: {description: Name., type: str}
-    namespace: {description: Namespace., type: str}
-    version: {description: C(spec.version)., type: str, sample: v2.6}
-    ready: {description: Whether the condition C(Ready) is C(True)., type: bool}
-    trust_domain: {description: C(spec.security.trust.domain)., type: str}
-    network: {description: C(spec.cluster.network)., type: str}
-    conditions: {description: The status conditions (type, status, reason, message)., type: list, elements: dict}
+    name:
+      description: "Name."
+      type: str
+    namespace:
+      description: "Namespace."
+      type: str
+    version:
+      description: C(spec.version).
+      type: str
+      sample: v2.6
+    ready:
+      description: "Whether the condition C(Ready) is C(True)."
+      type: bool
+    trust_domain:
+      description: "C(spec.security.trust.domain)."
+      type: str
+    network:
+      description: "C(spec.cluster.network)."
+      type: str
+    conditions:
+      description: "The status conditions (type, status, reason, message)."
+      type: list
+      elements: dict
 root_certificate:
   description: The mesh's root certificate, or null when the ConfigMap or its key is missing.
   returned: always
   type: dict
   contains:
-    pem: {description: The PEM text as published (root and intermediate together when it holds a chain)., type: str}
-    certificates: {description: Number of certificates in the PEM., type: int}
-    fingerprint_sha256: {description: SHA-256 of the first certificate's DER (lower-case hex)., type: str}
-    bundle_sha256: {description: SHA-256 over every certificate's DER in order (lower-case hex)., type: str}
-    not_after: {description: Expiry of the first certificate (ISO 8601, UTC)., type: str}
+    pem:
+      description: "The PEM text as published (root and intermediate together when it holds a chain)."
+      type: str
+    certificates:
+      description: "Number of certificates in the PEM."
+      type: int
+    fingerprint_sha256:
+      description: "SHA-256 of the first certificate's DER (lower-case hex)."
+      type: str
+    bundle_sha256:
+      description: "SHA-256 over every certificate's DER in order (lower-case hex)."
+      type: str
+    not_after:
+      description: "Expiry of the first certificate (ISO 8601, UTC)."
+      type: str
 gateways:
   description: The federation ingress gateways and how a peer reaches them.
   returned: always
   type: list
   elements: dict
   contains:
-    name: {description: Service name (C(ingress-<peer>))., type: str}
-    namespace: {description: Namespace., type: str}
-    peer: {description: The peer this gateway serves., type: str}
-    type: {description: Service type (null when the Service does not exist)., type: str}
-    addresses: {description: Load balancer host names or IPs, or the node addresses for NodePort., type: list, elements: str}
-    discovery_port: {description: Port for C(remote.discoveryPort) (8188, or the node port)., type: int}
-    service_port: {description: Port for C(remote.servicePort) (15443, or the node port)., type: int}
-    ready: {description: Whether a peer can use the address now., type: bool}
-    hint: {description: Why there is no address and what to do (null when ready)., type: str}
+    name:
+      description: "Service name (C(ingress-<peer>))."
+      type: str
+    namespace:
+      description: "Namespace."
+      type: str
+    peer:
+      description: "The peer this gateway serves."
+      type: str
+    type:
+      description: "Service type (null when the Service does not exist)."
+      type: str
+    addresses:
+      description: "Load balancer host names or IPs, or the node addresses for NodePort."
+      type: list
+      elements: str
+    discovery_port:
+      description: "Port for C(remote.discoveryPort) (8188, or the node port)."
+      type: int
+    service_port:
+      description: "Port for C(remote.servicePort) (15443, or the node port)."
+      type: int
+    ready:
+      description: "Whether a peer can use the address now."
+      type: bool
+    hint:
+      description: "Why there is no address and what to do (null when ready)."
+      type: str
 peers:
   description: The ServiceMeshPeers of the namespace.
   returned: always
   type: list
   elements: dict
   contains:
-    name: {description: Name (the peer mesh)., type: str}
-    addresses: {description: C(spec.remote.addresses)., type: list, elements: str}
-    discovery_port: {description: C(spec.remote.discoveryPort)., type: int}
-    service_port: {description: C(spec.remote.servicePort)., type: int}
-    trust_domain: {description: C(spec.security.trustDomain)., type: str}
-    client_id: {description: C(spec.security.clientID)., type: str}
-    outbound_connected: {description: This mesh's istiod watches the peer., type: bool}
-    inbound_connected: {description: The peer's istiod watches this mesh., type: bool}
-    discovery_status: {description: C(status.discoveryStatus) as written by istiod., type: dict}
+    name:
+      description: "Name (the peer mesh)."
+      type: str
+    addresses:
+      description: "C(spec.remote.addresses)."
+      type: list
+      elements: str
+    discovery_port:
+      description: "C(spec.remote.discoveryPort)."
+      type: int
+    service_port:
+      description: "C(spec.remote.servicePort)."
+      type: int
+    trust_domain:
+      description: "C(spec.security.trustDomain)."
+      type: str
+    client_id:
+      description: "C(spec.security.clientID)."
+      type: str
+    outbound_connected:
+      description: "This mesh's istiod watches the peer."
+      type: bool
+    inbound_connected:
+      description: "The peer's istiod watches this mesh."
+      type: bool
+    discovery_status:
+      description: "C(status.discoveryStatus) as written by istiod."
+      type: dict
 """
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation.kube import (

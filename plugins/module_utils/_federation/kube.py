@@ -543,7 +543,7 @@ def _read_gateways(
         found: list[tuple[str, Optional[dict[str, Any]]]] = [(str(s["metadata"]["name"]), s) for s in services]
     else:
         found = [(name, kube.get("v1", "Service", name, namespace)) for name in names]
-    if nodes is None and any(service and service.get("spec", {}).get("type") == "NodePort" for _, service in found):
+    if nodes is None and any(service and service.get("spec", {}).get("type") == "NodePort" for _name, service in found):
         nodes = kube.list_objects("v1", "Node")
     gateways = [
         live.gateway_address(service, nodes or [], platform) if service else live.missing_gateway(name, namespace)

@@ -77,22 +77,43 @@ def fixture_kubeconfig(lab: Any) -> Callable[[str], str]:
 @pytest.fixture(name="scratch")
 def fixture_scratch(lab: Any) -> Any:
     """Factory of fresh namespaces in a mesh's cluster (``scratch("green-mesh")``), deleted afterwards."""
-    created: list[tuple[Any, str]] = []
+    created: list[tuple[str, str]] = []
 
     def make(mesh: str = "red-mesh") -> str:
-        core = lab[mesh].core
         name = f"modtest-{uuid.uuid4().hex[:8]}"
-        core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-        created.append((core, name))
+        lab[mesh].core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+        created.append((mesh, name))
         return name
 
     yield make
-    for core, name in created:
-        try:
-            core.delete_namespace(name)
-        except ApiException as exc:
-            if exc.status != 404:
-                raise
+    # The lab runs no namespace controller: a deleted namespace keeps its objects (and their node
+    # ports) until they are deleted one by one, so empty it first.
+    for mesh, name in created:
+        cluster = lab[mesh]
+        for group, version, plural in CUSTOM_KINDS:
+            for item in cluster.custom.list_namespaced_custom_object(group, version, name, plural)["items"]:
+                cluster.delete(group, version, plural, item["metadata"]["name"], name)
+        for service in cluster.core.list_namespaced_service(name).items:
+            _ignore_missing(cluster.core.delete_namespaced_service, service.metadata.name, name)
+        for configmap in cluster.core.list_namespaced_config_map(name).items:
+            _ignore_missing(cluster.core.delete_namespaced_config_map, configmap.metadata.name, name)
+        _ignore_missing(cluster.core.delete_namespace, name)
+
+
+CUSTOM_KINDS = [
+    ("maistra.io", "v2", "servicemeshcontrolplanes"),
+    ("federation.maistra.io", "v1", "servicemeshpeers"),
+    ("federation.maistra.io", "v1", "exportedservicesets"),
+    ("federation.maistra.io", "v1", "importedservicesets"),
+]
+
+
+def _ignore_missing(delete: Callable[..., Any], *args: Any) -> None:
+    try:
+        delete(*args)
+    except ApiException as exc:
+        if exc.status != 404:
+            raise
 
 
 @pytest.fixture(name="scratch_namespace")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any, Optional
 
@@ -78,13 +79,15 @@ def test_gcp_load_balancer_address_is_an_ip(lab: Any, run: Any, admin_kubeconfig
 def test_baremetal_node_port_uses_node_addresses_and_node_ports(lab: Any, run: Any, admin_kubeconfig: Any, scratch: Any) -> None:
     green = lab["green-mesh"]
     namespace = scratch("green-mesh")
-    _smcp_with(green, namespace, {"ingress-red-mesh": _ingress("red-mesh", "NodePort", node_ports=(30911, 30912))})
+    # node ports are cluster-wide: pick a pair no other test uses
+    base = 30000 + 2 * random.randrange(900)
+    _smcp_with(green, namespace, {"ingress-red-mesh": _ingress("red-mesh", "NodePort", node_ports=(base, base + 1))})
     info = run("mesh_info", {"kubeconfig": admin_kubeconfig("green-mesh"), "namespace": namespace, "platform": "baremetal",
                              "gateways": ["ingress-red-mesh"], "wait": True, "wait_timeout": 60})
     assert "failed" not in info, info
     [gateway] = info["gateways"]
     assert gateway["type"] == "NodePort" and gateway["ready"]
-    assert (gateway["discovery_port"], gateway["service_port"]) == (30911, 30912)
+    assert (gateway["discovery_port"], gateway["service_port"]) == (base, base + 1)
     assert sorted(gateway["addresses"]) == sorted(green.node_addresses("ExternalIP"))
 
 

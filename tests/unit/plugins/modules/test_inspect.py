@@ -138,7 +138,7 @@ def test_smcp_summary_reads_version_readiness_and_trust_domain() -> None:
 
 def test_root_certificate_keeps_a_chain_whole() -> None:
     root_key, root_pem = _cert("root")
-    _, intermediate_pem = _cert("intermediate", issuer=(root_key, "root"), days=10)
+    _intermediate_key, intermediate_pem = _cert("intermediate", issuer=(root_key, "root"), days=10)
     pem = intermediate_pem + root_pem
     info = live.root_certificate({"data": {"root-cert.pem": pem}})
     assert info is not None
