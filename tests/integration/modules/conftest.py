@@ -1,7 +1,7 @@
 # Copyright (c) 2026 servicemesh.federation contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run the collection's modules through real `ansible` ad-hoc runs against the session lab."""
+"""Run the collection's modules through real `ansible` ad-hoc runs against the lab shared by the test run."""
 
 from __future__ import annotations
 
