@@ -10,7 +10,7 @@ short_description: Why a mesh's cluster cannot be federated as it is now
 version_added: 0.1.0
 author: servicemesh.federation contributors
 description:
-  - Check what M(servicemesh.federation.mesh_info) read from a mesh's cluster: the Maistra CRDs are
+  - Check what M(servicemesh.federation.mesh_info) read from a mesh's cluster. It checks that the Maistra CRDs are
     served, the ServiceMeshControlPlane exists, and its C(spec.version) is 2.1 to 2.6 (federation does
     not exist in other versions).
   - Returns an empty list when the mesh can be federated, else one message per problem naming the mesh

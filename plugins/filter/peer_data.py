@@ -12,7 +12,7 @@ author: servicemesh.federation contributors
 description:
   - Turn the results of a loop of M(servicemesh.federation.mesh_info) over a mesh's peers (each read
     from the peer's own cluster) into the peer data that P(servicemesh.federation.mesh_resources#filter)
-    takes: the peer's root certificate, trust domain, namespace, and the addresses and ports of the
+    takes, that is the peer's root certificate, trust domain, namespace, and the addresses and ports of the
     peer's C(ingress-<mesh>) gateway.
   - A peer without a root certificate or without an address for that gateway is returned with what
     is known; P(servicemesh.federation.mesh_resources#filter) lists it in C(pending_peers).

@@ -11,7 +11,7 @@ version_added: 0.1.0
 author: servicemesh.federation contributors
 description:
   - Build the C(peers) option of M(servicemesh.federation.federation_status) for one mesh from the
-    model: each peer's name and namespace, the exported names the mesh's name rules must produce
+    model, that is each peer's name and namespace, the exported names the mesh's name rules must produce
     for that peer, and the local names its import rules must produce.
   - Rules with wildcards or label selectors are not listed, because what they match depends on the
     services present.
