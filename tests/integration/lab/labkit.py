@@ -278,8 +278,9 @@ class Pair:
 
     def connected(self, m: Cluster, p: Cluster) -> bool:
         """m -> p: m's istiod watches p, and p sees m as a connected remote."""
-        outbound = self.watch(m, p).get("watch", {}).get("connected", False)
-        inbound = any(r.get("connected") for r in self.watch(p, m).get("remotes", []))
+        caller, callee = m, p
+        outbound = self.watch(caller, callee).get("watch", {}).get("connected", False)
+        inbound = any(r.get("connected") for r in self.watch(callee, caller).get("remotes", []))
         return bool(outbound and inbound)
 
     def teardown(self) -> None:

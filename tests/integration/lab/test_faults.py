@@ -100,7 +100,10 @@ def test_rotate_ca_disconnects_until_peers_trust_the_new_root(lab, pair_factory)
     green, blue = lab["green-mesh"], lab["blue-mesh"]
     pair = pair_factory("green-mesh", "blue-mesh")
     pair.setup()
-    both = lambda: pair.connected(green, blue) and pair.connected(blue, green)  # noqa: E731
+
+    def both():
+        return pair.connected(green, blue) and pair.connected(blue, green)
+
     wait_until(both, 30, what="green <-> blue")
     before = blue.root_cert()
 

@@ -184,8 +184,7 @@ def lb_ingress(cluster, name):
 
 def test_gateway_service_follows_the_smcp(lab, gateways):
     blue = lab["blue-mesh"]
-    svc = gateways("blue-mesh", "lab-gw", gateway("lab-gw", "NodePort", annotations={"example.com/a": "1"},
-                                                   node_ports=(32201, 32202)))
+    svc = gateways("blue-mesh", "lab-gw", gateway("lab-gw", "NodePort", annotations={"example.com/a": "1"}, node_ports=(32201, 32202)))
     assert svc.metadata.labels["app.example.com/purpose"] == "lab-test"
     assert svc.metadata.labels["istio"] == "lab-gw"
     assert svc.metadata.annotations["example.com/a"] == "1"
@@ -193,8 +192,8 @@ def test_gateway_service_follows_the_smcp(lab, gateways):
         ("https-discovery", 8188, 32202), ("tls", 15443, 32201)]
     assert blue.core.read_namespaced_service_account("lab-gw-service-account", blue.namespace)
     # a changed entry changes the service
-    blue.patch_smcp({"spec": {"gateways": {"additionalIngress": {"lab-gw": {"service": {"type": "ClusterIP",
-        "ports": [{"name": "tls", "port": 15443}, {"name": "https-discovery", "port": 8188}]}}}}}})
+    cluster_ip = {"type": "ClusterIP", "ports": [{"name": "tls", "port": 15443}, {"name": "https-discovery", "port": 8188}]}
+    blue.patch_smcp({"spec": {"gateways": {"additionalIngress": {"lab-gw": {"service": cluster_ip}}}}})
     wait_until(lambda: blue.service("lab-gw").spec.type == "ClusterIP", 15, what="type change")
     # a removed entry removes the service and its account
     blue.patch_smcp({"spec": {"gateways": {"additionalIngress": {"lab-gw": None}}}})

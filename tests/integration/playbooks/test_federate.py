@@ -106,9 +106,10 @@ def test_broken_link_fails_verify_with_peer_direction_and_logs(fresh_lab):
     green.custom.patch_namespaced_custom_object("federation.maistra.io", "v1", green.namespace, "servicemeshpeers", "red-mesh",
                                                 {"metadata": {"annotations": {"test.servicemesh.io/touched": str(time.time())}}})
     try:
-        outbound = lambda: any((pod.get("watch") or {}).get("connected")  # noqa: E731
-                               for pod in green.peer("red-mesh")["status"]["discoveryStatus"]["active"])
-        wait_until(lambda: not outbound(), timeout=30, what="green-mesh -> red-mesh to disconnect")
+        def disconnected() -> bool:
+            return not any((pod.get("watch") or {}).get("connected") for pod in green.peer("red-mesh")["status"]["discoveryStatus"]["active"])
+
+        wait_until(disconnected, timeout=30, what="green-mesh -> red-mesh to disconnect")
         run = run_playbook("verify.yml", fresh_lab.state_dir / "inventory.yml", "-e", "verify_timeout=20")
         assert run.returncode != 0
         message = " ".join(run.failures())
