@@ -21,10 +21,6 @@ options:
     description: The result of M(servicemesh.federation.mesh_info) for the mesh.
     type: dict
     required: true
-  mesh:
-    description: The mesh, for example C(inventory_hostname).
-    type: str
-    required: true
   smcp_name:
     description: The expected control plane name.
     type: str
@@ -33,6 +29,8 @@ options:
     description: The control plane namespace.
     type: str
     required: true
+extends_documentation_fragment:
+  - servicemesh.federation.federation_input.mesh
 """
 
 EXAMPLES = r"""

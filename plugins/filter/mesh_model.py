@@ -15,22 +15,9 @@ description:
     egress network views.
   - Fails with every error of the federation when the model is invalid.
 positional: _input, mesh, meshes, topology
-options:
-  _input:
-    description: Host variables by mesh, normally C(hostvars).
-    type: dict
-    required: true
-  mesh:
-    description: The mesh, for example C(inventory_hostname).
-    type: str
-    required: true
-  meshes:
-    description: The meshes of the federation, for example C(groups['federation']). Default is every key of the input.
-    type: list
-    elements: str
-  topology:
-    description: C(full) or a list of C([mesh_a, mesh_b]) pairs. Default is C(federation_topology) found in the host variables, else C(full).
-    type: raw
+extends_documentation_fragment:
+  - servicemesh.federation.federation_input
+  - servicemesh.federation.federation_input.mesh
 """
 
 EXAMPLES = r"""
@@ -125,24 +112,18 @@ _value:
 
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.servicemesh.federation.plugins.plugin_utils._filter_errors import filter_errors
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation import checks, model
 
 
+@filter_errors("servicemesh.federation.mesh_model")
 def mesh_model(hostvars: Any, mesh: Any, meshes: Any = None, topology: Any = None) -> dict[str, Any]:
-    try:
-        checks.require_mapping(hostvars, "the input (hostvars)")
-        checks.require_str(mesh, "mesh")
-        mesh_names = checks.require_meshes(meshes) if meshes is not None else None
-        federation = model.parse_federation(hostvars, mesh_names, topology)
-        return model.mesh_to_dict(federation.mesh(mesh))
-    except model.FederationModelError as error:
-        raise AnsibleFilterError(f"servicemesh.federation.mesh_model: {error}") from None
-    except (TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"servicemesh.federation.mesh_model: {error}") from None
-    except KeyError as error:
-        raise AnsibleFilterError(f"servicemesh.federation.mesh_model: {error.args[0]}") from None
+    checks.require_mapping(hostvars, "the input (hostvars)")
+    checks.require_str(mesh, "mesh")
+    mesh_names = checks.require_meshes(meshes) if meshes is not None else None
+    federation = model.parse_federation(hostvars, mesh_names, topology)
+    return model.mesh_to_dict(federation.mesh(mesh))
 
 
 class FilterModule:

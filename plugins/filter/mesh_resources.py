@@ -18,14 +18,6 @@ description:
   - Everything but the SMCP fragment carries the label C(app.kubernetes.io/managed-by=servicemesh.federation).
 positional: _input, mesh, peers, meshes, topology
 options:
-  _input:
-    description: Host variables by mesh, normally C(hostvars).
-    type: dict
-    required: true
-  mesh:
-    description: The mesh, for example C(inventory_hostname).
-    type: str
-    required: true
   peers:
     description:
       - Discovered data by peer mesh name. Each value may hold C(root_cert) (PEM of the peer's root
@@ -34,13 +26,9 @@ options:
         from the model).
     type: dict
     default: {}
-  meshes:
-    description: The meshes of the federation, for example C(groups['federation']). Default is every key of the input.
-    type: list
-    elements: str
-  topology:
-    description: C(full) or a list of C([mesh_a, mesh_b]) pairs. Default is C(federation_topology) found in the host variables, else C(full).
-    type: raw
+extends_documentation_fragment:
+  - servicemesh.federation.federation_input
+  - servicemesh.federation.federation_input.mesh
 """
 
 EXAMPLES = r"""
@@ -74,33 +62,26 @@ _value:
 
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.servicemesh.federation.plugins.plugin_utils._filter_errors import filter_errors
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation import checks, model, resources
 
 
+@filter_errors("servicemesh.federation.mesh_resources")
 def mesh_resources(hostvars: Any, mesh: Any, peers: Any = None, meshes: Any = None, topology: Any = None) -> dict[str, Any]:
-    name = "servicemesh.federation.mesh_resources"
-    try:
-        checks.require_mapping(hostvars, "the input (hostvars)")
-        checks.require_str(mesh, "mesh")
-        peer_data = checks.require_mapping(peers, "peers") if peers is not None else {}
-        for peer, data in peer_data.items():
-            checks.require_mapping(data, f"peers.{peer}")
-            if data.get("root_cert") is not None:
-                checks.require_str(data["root_cert"], f"peers.{peer}.root_cert", allow_empty=True)
-            addresses = data.get("addresses")
-            if addresses is not None and not isinstance(addresses, str):
-                checks.require_str_list(addresses, f"peers.{peer}.addresses")
-        mesh_names = checks.require_meshes(meshes) if meshes is not None else None
-        federation = model.parse_federation(hostvars, mesh_names, topology)
-        return resources.mesh_resources(federation, mesh, peer_data)
-    except model.FederationModelError as error:
-        raise AnsibleFilterError(f"{name}: {error}") from None
-    except (TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"{name}: {error}") from None
-    except KeyError as error:
-        raise AnsibleFilterError(f"{name}: {error.args[0]}") from None
+    checks.require_mapping(hostvars, "the input (hostvars)")
+    checks.require_str(mesh, "mesh")
+    peer_data = checks.require_mapping(peers, "peers") if peers is not None else {}
+    for peer, data in peer_data.items():
+        checks.require_mapping(data, f"peers.{peer}")
+        if data.get("root_cert") is not None:
+            checks.require_str(data["root_cert"], f"peers.{peer}.root_cert", allow_empty=True)
+        addresses = data.get("addresses")
+        if addresses is not None and not isinstance(addresses, str):
+            checks.require_str_list(addresses, f"peers.{peer}.addresses")
+    mesh_names = checks.require_meshes(meshes) if meshes is not None else None
+    federation = model.parse_federation(hostvars, mesh_names, topology)
+    return resources.mesh_resources(federation, mesh, peer_data)
 
 
 class FilterModule:

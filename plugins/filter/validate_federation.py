@@ -17,18 +17,8 @@ description:
     refused), export and import rule shapes, and the settings istiod silently ignores.
   - An empty list means the model is valid.
 positional: _input, meshes, topology
-options:
-  _input:
-    description: Host variables by mesh, normally C(hostvars).
-    type: dict
-    required: true
-  meshes:
-    description: The meshes of the federation, for example C(groups['federation']). Default is every key of the input.
-    type: list
-    elements: str
-  topology:
-    description: C(full) or a list of C([mesh_a, mesh_b]) pairs. Default is C(federation_topology) found in the host variables, else C(full).
-    type: raw
+extends_documentation_fragment:
+  - servicemesh.federation.federation_input
 """
 
 EXAMPLES = r"""
@@ -72,17 +62,15 @@ _value:
 
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.servicemesh.federation.plugins.plugin_utils._filter_errors import filter_errors
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation import checks, validate
 
 
+@filter_errors("servicemesh.federation.validate_federation")
 def validate_federation(hostvars: Any, meshes: Any = None, topology: Any = None) -> list[dict[str, Any]]:
-    try:
-        checks.require_mapping(hostvars, "the input (hostvars)")
-        mesh_names = checks.require_meshes(meshes) if meshes is not None else None
-    except (TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"servicemesh.federation.validate_federation: {error}") from None
+    checks.require_mapping(hostvars, "the input (hostvars)")
+    mesh_names = checks.require_meshes(meshes) if meshes is not None else None
     return [problem.to_dict() for problem in validate.validate_federation(hostvars, mesh_names, topology)]
 
 

@@ -15,24 +15,15 @@ description:
     for that peer, and the local names its import rules must produce.
   - Rules with wildcards or label selectors are not listed, because what they match depends on the
     services present.
-positional: _input, mesh, meshes, only
+positional: _input, mesh, meshes, only, topology
 options:
-  _input:
-    description: Host variables by mesh, normally C(hostvars).
-    type: dict
-    required: true
-  mesh:
-    description: The mesh, for example C(inventory_hostname).
-    type: str
-    required: true
-  meshes:
-    description: The meshes of the federation, for example C(groups['federation']).
-    type: list
-    elements: str
   only:
     description: Keep only these peers (for example the meshes of the current play); default all peers.
     type: list
     elements: str
+extends_documentation_fragment:
+  - servicemesh.federation.federation_input
+  - servicemesh.federation.federation_input.mesh
 """
 
 EXAMPLES = r"""
@@ -67,25 +58,19 @@ _value:
 
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.servicemesh.federation.plugins.plugin_utils._filter_errors import filter_errors
 
 from ansible_collections.servicemesh.federation.plugins.module_utils._federation import checks, model, resources
 
 
-def verify_plan(hostvars: Any, mesh: Any, meshes: Any = None, only: Any = None) -> list[dict[str, Any]]:
-    try:
-        checks.require_mapping(hostvars, "the input (hostvars)")
-        checks.require_str(mesh, "mesh")
-        mesh_names = checks.require_meshes(meshes) if meshes is not None else None
-        wanted = set(checks.require_str_list(only, "only")) if only is not None else None
-        federation = model.parse_federation(hostvars, mesh_names)
-        this = federation.mesh(mesh)
-    except model.FederationModelError as error:
-        raise AnsibleFilterError(f"servicemesh.federation.verify_plan: {error}") from None
-    except (TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"servicemesh.federation.verify_plan: {error}") from None
-    except KeyError as error:
-        raise AnsibleFilterError(f"servicemesh.federation.verify_plan: {error.args[0]}") from None
+@filter_errors("servicemesh.federation.verify_plan")
+def verify_plan(hostvars: Any, mesh: Any, meshes: Any = None, only: Any = None, topology: Any = None) -> list[dict[str, Any]]:
+    checks.require_mapping(hostvars, "the input (hostvars)")
+    checks.require_str(mesh, "mesh")
+    mesh_names = checks.require_meshes(meshes) if meshes is not None else None
+    wanted = set(checks.require_str_list(only, "only")) if only is not None else None
+    federation = model.parse_federation(hostvars, mesh_names, topology)
+    this = federation.mesh(mesh)
     return [
         {
             "name": peer,
