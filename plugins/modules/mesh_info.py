@@ -26,13 +26,8 @@ extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - servicemesh.federation.attributes.read_only
 attributes:
-  check_mode:
-    support: full
-    details: Read-only; runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: Read-only.
   platform:
     support: full
     platforms: kubernetes
