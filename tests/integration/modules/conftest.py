@@ -23,13 +23,7 @@ ANSIBLE = Path(sys.executable).parent / "ansible"
 
 
 def _collection_tree() -> Path:
-    link = COLLECTIONS / "ansible_collections" / "servicemesh" / "federation"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.symlink(REPO, link, target_is_directory=True)
-        except FileExistsError:
-            pass
+    """The tree tests/conftest.py links the repository into."""
     return COLLECTIONS
 
 

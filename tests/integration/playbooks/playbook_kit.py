@@ -46,10 +46,6 @@ class PlaybookRun:
 
 
 def run_playbook(playbook: str, inventory: Path, *args: str) -> PlaybookRun:
-    link = COLLECTIONS / "ansible_collections" / "servicemesh" / "federation"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(REPO, link, target_is_directory=True)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
                ANSIBLE_NOCOLOR="1", ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-i", str(MODEL),

@@ -54,7 +54,11 @@ def test_documentation_matches_argspec(module: ModuleType) -> None:
     for name, option in documented["options"].items():
         assert option.get("type", "str") == spec[name].get("type", "str"), name
         assert option.get("default") == spec[name].get("default"), name
-    assert {"check_mode", "diff_mode"} <= set(documented["attributes"])
+    attributes = set(documented["attributes"])
+    if "servicemesh.federation.attributes.read_only" in documented["extends_documentation_fragment"]:
+        from ansible_collections.servicemesh.federation.plugins.doc_fragments.attributes import ModuleDocFragment  # pylint: disable=import-outside-toplevel
+        attributes |= set(yaml.safe_load(ModuleDocFragment.READ_ONLY)["attributes"])
+    assert {"check_mode", "diff_mode"} <= attributes
     assert "kubernetes.core.k8s_auth_options" in documented["extends_documentation_fragment"]
     yaml.safe_load(module.RETURN)
     for task in yaml.safe_load(module.EXAMPLES):

@@ -4,9 +4,9 @@
 """Make the collection importable as ``ansible_collections.servicemesh.federation``.
 
 Under ``ansible-test units`` the tree already sits at ``.../ansible_collections/servicemesh/federation``.
-From a plain clone, ``pytest tests/unit`` links the repository into
-``.build/collections/ansible_collections/servicemesh/federation`` (as ``make collection`` does) and puts
-that tree on ``sys.path``.
+From a plain clone, every pytest run (unit and integration tests) links the repository into
+``.build/collections/ansible_collections/servicemesh/federation`` (as ``make collection`` does), puts
+that tree on ``sys.path`` and lets the Ansible commands that tests start find it there.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _collections_root() -> Path:
@@ -35,3 +35,4 @@ def _collections_root() -> Path:
 _ROOT = str(_collections_root())
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
+os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", _ROOT)
