@@ -10,6 +10,10 @@ published ``v0.<minor>.<patch>`` tag. The list of staging modules is read from t
 never written down here. etcd is built the same way from ``go.etcd.io/etcd/server/v3`` at the
 version that release's go.mod pins.
 
+kubectl (used by the benchmark only) comes from the same wrapper module and release
+(``k8s.io/kubernetes/cmd/kubectl``); it is built lazily, on its first use or with
+``python -m labctl.build kubectl``, so that building the lab does not pay for it.
+
 Binaries are cached under ``$XDG_CACHE_HOME/servicemesh-federation/<name>-<version>/`` (default
 ``~/.cache``), so a second build is a no-op.
 """
@@ -81,14 +85,15 @@ def _build(module_path: str, requires: dict[str, str], replaces: dict[str, str],
         tmp_out.rename(output)
 
 
-def kube_apiserver(version: str = KUBERNETES_VERSION) -> Path:
-    target = cache_root() / f"kubernetes-{version}" / "kube-apiserver"
-    if target.exists():
-        return target
+def _kubernetes_gomod(version: str) -> str:
     with tempfile.TemporaryDirectory(prefix="lab-gomod-") as tmp:
         work = Path(tmp)
         (work / "go.mod").write_text("module probe\n\ngo 1.24\n", encoding="utf-8")
-        gomod = _module_gomod("k8s.io/kubernetes", version, work)
+        return _module_gomod("k8s.io/kubernetes", version, work)
+
+
+def _build_kubernetes_command(command: str, version: str, target: Path, gomod: str) -> None:
+    """Build ``k8s.io/kubernetes/cmd/<command>`` through the wrapper module, version-stamped."""
     major, minor, patch = version.lstrip("v").split(".")
     staging = f"v0.{minor}.{patch}"
     replaces = {mod: staging for mod in staging_replacements(gomod)}
@@ -99,11 +104,27 @@ def kube_apiserver(version: str = KUBERNETES_VERSION) -> Path:
         f"-X {stamp}.gitMajor={major}",
         f"-X {stamp}.gitMinor={minor}",
         f"-X {stamp}.gitTreeState=clean",
-        f"-X {stamp}/verflag.programName=kube-apiserver",
+        f"-X {stamp}/verflag.programName={command}",
     ])
-    _build("kube-apiserver", {"k8s.io/kubernetes": version}, replaces,
-           "k8s.io/kubernetes/cmd/kube-apiserver", target, ldflags)
+    _build(command, {"k8s.io/kubernetes": version}, replaces, f"k8s.io/kubernetes/cmd/{command}", target, ldflags)
+
+
+def kube_apiserver(version: str = KUBERNETES_VERSION) -> Path:
+    target = cache_root() / f"kubernetes-{version}" / "kube-apiserver"
+    if target.exists():
+        return target
+    gomod = _kubernetes_gomod(version)
+    _build_kubernetes_command("kube-apiserver", version, target, gomod)
     (target.parent / "etcd-version").write_text(pinned_etcd_version(gomod) + "\n", encoding="utf-8")
+    return target
+
+
+def kubectl(version: str = KUBERNETES_VERSION) -> Path:
+    """kubectl of the same release, cached beside kube-apiserver; built on first use only."""
+    target = cache_root() / f"kubernetes-{version}" / "kubectl"
+    if target.exists():
+        return target
+    _build_kubernetes_command("kubectl", version, target, _kubernetes_gomod(version))
     return target
 
 
@@ -119,9 +140,16 @@ def etcd(kubernetes_version: str = KUBERNETES_VERSION) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    del argv
+    """Build kube-apiserver and etcd; with the argument ``kubectl``, build (or find) kubectl only."""
+    args = sys.argv[1:] if argv is None else argv
     if shutil.which("go") is None:
-        print("the lab needs Go to build kube-apiserver and etcd", file=sys.stderr)
+        print("the lab needs Go to build kube-apiserver, etcd and kubectl", file=sys.stderr)
+        return 2
+    if args == ["kubectl"]:
+        print(kubectl())
+        return 0
+    if args:
+        print("usage: python -m labctl.build [kubectl]", file=sys.stderr)
         return 2
     print(kube_apiserver())
     print(etcd())
