@@ -45,7 +45,7 @@ from ansible_collections.servicemesh.federation.plugins.plugin_utils._filter_err
 
 @filter_errors("servicemesh.federation.check_plan")
 def check_plan(hostvars: Any, mesh: Any, meshes: Any = None, topology: Any = None) -> list[dict[str, Any]]:
-    plan = verify_plan(hostvars, mesh, meshes, topology=topology)
+    plan = verify_plan.__wrapped__(hostvars, mesh, meshes, topology=topology)
     federation = model.parse_federation(hostvars, list(meshes) if meshes is not None else None, topology)
     this = federation.mesh(mesh)
     return [

@@ -163,7 +163,7 @@ checks:
       type: str
   sample: [{"mesh": "red-mesh", "peer": "green-mesh", "check": "root_cert", "result": "pass", "reason": "ConfigMap green-mesh-ca-root-cert holds ..."}]
 summary:
-  description: Counts by result, and the failing and warning checks as C(mesh/peer check: reason) lines.
+  description: "Counts by result, and the failing and warning checks as C(mesh/peer check: reason) lines."
   returned: always
   type: dict
   contains:
