@@ -7,7 +7,6 @@ collection. Building the image needs a container engine and is not done here."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tarfile
