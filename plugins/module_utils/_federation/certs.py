@@ -92,14 +92,47 @@ def is_ca(pem: str) -> bool | None:
 
 
 def not_after(pem: str) -> datetime.datetime | None:
-    """Expiry (UTC, timezone-aware) of the first certificate; ``None`` without ``cryptography``."""
+    """Expiry (UTC, timezone-aware) of the first certificate; ``None`` without ``cryptography`` or when the
+    PEM block does not hold a parsable X.509 certificate (:func:`certificate_problem` says why)."""
     if not HAS_CRYPTOGRAPHY:
         return None
-    certificate = _load(pem)
+    try:
+        certificate = _load(pem)
+    except ValueError:
+        return None
     expiry = getattr(certificate, "not_valid_after_utc", None)
     if expiry is None:  # cryptography < 42
         expiry = certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc)
     return expiry
+
+
+PRIVATE_KEY_MARKER = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+def certificate_problem(pem: object) -> str | None:
+    """Why ``pem`` cannot serve as a root certificate that peers trust; ``None`` when it can.
+
+    It must be text of PEM ``CERTIFICATE`` blocks only (no private key), each a parsable X.509
+    certificate, the first one a CA (basicConstraints CA:TRUE). Without ``cryptography`` only the PEM
+    structure is checked.
+    """
+    if not isinstance(pem, str) or not pem.strip():
+        return "is empty"
+    if PRIVATE_KEY_MARKER.search(pem):
+        return "holds a PRIVATE KEY block; only public certificates may be shared with peers"
+    blocks = split_pem(pem)
+    if not blocks:
+        return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+    for index, block in enumerate(blocks):
+        try:
+            der = pem_to_der(block)
+            if HAS_CRYPTOGRAPHY:
+                x509.load_der_x509_certificate(der)
+        except ValueError:
+            return f"holds a PEM block (certificate {index + 1}) that is not a parsable X.509 certificate"
+    if is_ca(blocks[0]) is False:
+        return "holds a certificate that is not a CA (basicConstraints CA:TRUE missing), so it cannot be a mesh's root certificate"
+    return None
 
 
 def expires_within(pem: str, seconds: float, now: datetime.datetime | None = None) -> bool | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from ansible_collections.servicemesh.federation.plugins.module_utils._federation.certs import certificate_problem
+
 SUPPORTED_MIN = (2, 1)
 SUPPORTED_MAX = (2, 6)
 
@@ -33,6 +35,21 @@ def live_problems(mesh: str, info: Mapping[str, Any], smcp_name: str, namespace:
     version = parse_version(smcp.get("version"))
     if version is None or not minimum <= version <= maximum:
         shown = smcp.get("version") or "unset"
-        return [f"{mesh}: ServiceMeshControlPlane {namespace}/{smcp_name} has spec.version {shown}; federation needs "
+        return [f"{mesh}: federation_smcp_name: ServiceMeshControlPlane {namespace}/{smcp_name} has spec.version {shown}; federation needs "
                 f"v{minimum[0]}.{minimum[1]} to v{maximum[0]}.{maximum[1]} (OpenShift Service Mesh 3 has no federation)"]
-    return []
+    return root_certificate_problems(mesh, info.get("root_certificate"), namespace)
+
+
+def root_certificate_problems(mesh: str, root: Any, namespace: str) -> list[str]:
+    """A published root certificate that peers cannot trust (not PEM, not a CA, a private key in it).
+
+    A missing ``istio-ca-root-cert`` is not refused here: the control plane publishes it once it runs.
+    """
+    if not root:
+        return []
+    pem = root.get("pem") if isinstance(root, Mapping) else None
+    problem = certificate_problem(pem)
+    if problem is None:
+        return []
+    return [f"{mesh}: federation_namespace {namespace}: ConfigMap istio-ca-root-cert (key root-cert.pem) {problem}; peers would copy it "
+            f"into {mesh}-ca-root-cert and could never connect. Fix the mesh's certificate authority before federating"]

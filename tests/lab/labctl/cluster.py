@@ -284,8 +284,10 @@ def create_or_keep(client: Client, obj: dict) -> dict:
 
 
 def rbac_objects() -> list[dict]:
+    """The objects of the RBAC manifest: its documents, with the items of a `kind: List` document."""
     with open(RBAC_FILE, encoding="utf-8") as fh:
-        return [doc for doc in yaml.safe_load_all(fh) if doc]
+        docs = [doc for doc in yaml.safe_load_all(fh) if doc]
+    return [item for doc in docs for item in (doc.get("items") or [] if doc.get("kind") == "List" else [doc])]
 
 
 def bootstrap(lab: dict, name: str) -> None:
