@@ -16,7 +16,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(DEV_COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv collection lab-build lab-up lab-down demo test unit sanity lint integration molecule clean
+.PHONY: help venv collection lab-build lab-up lab-down demo test unit sanity lint integration molecule bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -64,6 +64,16 @@ integration: collection lab-build  ## pytest integration tests against the lab
 
 molecule: collection lab-build  ## molecule scenarios against the lab
 	$(BIN)/molecule test --all
+
+# The benchmark: federate.yml against the kubectl floor for BENCH_MESHES meshes (bench/results/, docs/performance.md).
+BENCH_MESHES ?= 2,3,5,8,10
+$(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: collection lab-build $(BIN)/.bench-installed  ## benchmark 2 to 10 meshes against the kubectl floor (builds kubectl once)
+	cd tests/lab && ../../$(BIN)/python -m labctl.build kubectl
+	$(BIN)/python bench/bench.py --meshes $(BENCH_MESHES) --update-docs $(BENCH_ARGS)
 
 clean:  ## remove build trees (keeps the venv and the binary cache)
 	rm -rf $(BUILD) tests/output
