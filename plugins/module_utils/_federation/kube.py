@@ -177,6 +177,64 @@ def content_changed(before: Optional[Mapping[str, Any]], after: Optional[Mapping
     return without_noise(before) != without_noise(after)
 
 
+def _holds(live: Any, desired: Any) -> bool:
+    """Whether ``live`` holds ``desired``: every key of a dict with the same value, lists of the same length
+    element by element (the server may default fields inside list entries, as ``protocol`` in ports), anything
+    else equal."""
+    if isinstance(desired, Mapping):
+        return isinstance(live, Mapping) and all(key in live and _holds(live[key], value) for key, value in desired.items())
+    if isinstance(desired, list):
+        return isinstance(live, list) and len(live) == len(desired) and all(_holds(a, b) for a, b in zip(live, desired))
+    return bool(live == desired)
+
+
+def _desired_paths(value: Any, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Paths of the fields of a desired object, lists and empty dicts taken as leaves."""
+    if not isinstance(value, Mapping) or not value:
+        return {prefix}
+    paths: set[tuple[str, ...]] = set()
+    for key, sub in value.items():
+        paths |= _desired_paths(sub, prefix + (str(key),))
+    return paths
+
+
+def _owned_paths(fields: Any, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Paths of a managedFields ``fieldsV1`` tree, list fields (``k:``/``v:``/``i:`` entries) taken as leaves."""
+    subfields = {key: sub for key, sub in (fields or {}).items() if key.startswith("f:")} if isinstance(fields, Mapping) else {}
+    if not subfields:
+        return {prefix}
+    paths: set[tuple[str, ...]] = set()
+    for key, sub in subfields.items():
+        paths |= _owned_paths(sub, prefix + (key[2:],))
+    return paths
+
+
+def already_applied(live: Optional[Mapping[str, Any]], desired: Mapping[str, Any], manager: str = FIELD_MANAGER) -> bool:
+    """Whether a server-side apply of ``desired`` by ``manager`` would change nothing, so it can be skipped.
+
+    True only when ``live`` holds every desired value and ``manager``'s Apply entry in managedFields owns
+    exactly the desired fields (no more: fields dropped from ``desired`` must be removed by an apply; no
+    fewer: fields we do not own yet must be taken over). Any doubt answers False, and the apply is sent.
+    """
+    if not live:
+        return False
+    body = {key: value for key, value in desired.items() if key not in ("apiVersion", "kind")}
+    metadata = {key: value for key, value in (body.get("metadata") or {}).items() if key not in ("name", "namespace")}
+    if metadata:
+        body["metadata"] = metadata
+    else:
+        body.pop("metadata", None)
+    if not _holds(live, body):
+        return False
+    entries = [
+        entry for entry in (live.get("metadata") or {}).get("managedFields") or []
+        if entry.get("manager") == manager and entry.get("operation") == "Apply" and not entry.get("subresource")
+    ]
+    if len(entries) != 1:
+        return False
+    return _owned_paths(entries[0].get("fieldsV1")) == _desired_paths(body)
+
+
 def selector_string(labels: Optional[Mapping[str, str]] = None) -> str:
     """The label selector of our own objects, narrowed by ``labels``."""
     parts = [MANAGED_BY_SELECTOR]
@@ -370,6 +428,9 @@ class Kube:
         if not resource.namespaced:
             ref = ObjectRef(ref.api_version, ref.kind, ref.name, None)
         live = self.get(ref.api_version, ref.kind, ref.name, ref.namespace)
+        if live is not None and already_applied(live, desired):
+            # nothing to change: no write request, so that a second run writes nothing
+            return ObjectResult(ref=ref, action=ACTION_UNCHANGED, before=without_noise(live), after=without_noise(live))
         verbs = ["patch"] if live else ["patch", "create"]
         params: dict[str, Any] = {"field_manager": FIELD_MANAGER, "serialize": False}
         if force_conflicts:
