@@ -112,7 +112,7 @@ def _report_files(tmp_path, lab):
     markdown = tmp_path / "federation.md"
     for path in (svg, png, markdown):
         assert path.is_file(), f"{path.name} was not written"
-    return run, html.unescape(svg.read_text()), png.read_bytes(), markdown.read_text()
+    return html.unescape(svg.read_text()), png.read_bytes(), markdown.read_text()
 
 
 def _edge_colour(svg: str, link_id: str) -> str:
@@ -122,7 +122,7 @@ def _edge_colour(svg: str, link_id: str) -> str:
 
 
 def test_report_renders_every_mesh_and_link(fresh_lab, tmp_path):
-    _, svg, png, markdown = _report_files(tmp_path, fresh_lab)
+    svg, png, markdown = _report_files(tmp_path, fresh_lab)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000, len(png)
     for mesh in MESH_NAMES:
         assert f">{mesh}</text>" in svg, mesh
@@ -184,7 +184,7 @@ def test_address_changed_fails_address_and_the_report_shows_one_way(fresh_lab, t
         assert_names_failing_check(run, ("green-mesh", "red-mesh", "address"))
         assert new in check_results(run)[("green-mesh", "red-mesh", "address")]["reason"]
         assert ("red-mesh", "green-mesh", "address") not in failing(run)
-        _, svg, _, markdown = _report_files(tmp_path, fresh_lab)
+        svg, _png, markdown = _report_files(tmp_path, fresh_lab)
         assert _edge_colour(svg, "link-green-mesh--red-mesh") == ONE_WAY_COLOUR
         assert _edge_colour(svg, "link-blue-mesh--red-mesh") == CONNECTED_COLOUR
         assert "| green-mesh -- red-mesh | connected one way |" in markdown
