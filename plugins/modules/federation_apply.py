@@ -62,6 +62,14 @@ options:
       - Take over fields that another field manager owns instead of failing with a conflict.
     type: bool
     default: false
+  delete_labels:
+    description:
+      - With O(state=absent), delete an object only when it carries every one of these labels; an object without
+        them is left alone (reported as C(unchanged), with a warning). With the label
+        C(app.kubernetes.io/managed-by=servicemesh.federation) only what this collection created is deleted.
+      - Ignored with O(state=present).
+    type: dict
+    default: {}
   prune:
     description:
       - Delete the objects this collection created (label C(app.kubernetes.io/managed-by=servicemesh.federation)) of
@@ -130,6 +138,15 @@ EXAMPLES = r"""
     context: red
     state: absent
     resources: "{{ peering_objects }}"
+
+- name: Delete the peer of blue-mesh, but only if this collection created it
+  servicemesh.federation.federation_apply:
+    kubeconfig: "{{ federation_kubeconfig }}"
+    state: absent
+    delete_labels:
+      app.kubernetes.io/managed-by: servicemesh.federation
+    resources:
+      - {apiVersion: federation.maistra.io/v1, kind: ServiceMeshPeer, metadata: {name: blue-mesh, namespace: red-mesh-system}}
 """
 
 RETURN = r"""
@@ -188,6 +205,7 @@ def argspec() -> dict:
         resources=dict(type="list", elements="dict", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         force_conflicts=dict(type="bool", default=False),
+        delete_labels=dict(type="dict", default={}),
         prune=dict(
             type="dict",
             options=dict(
@@ -220,6 +238,7 @@ def main() -> None:
             state=params["state"],
             prune=params["prune"],
             force_conflicts=params["force_conflicts"],
+            delete_labels=params["delete_labels"],
         )
     except KubeError as exc:
         module.fail_json(msg=str(exc), results=exc.results, changed=any(r.get("action") != "unchanged" for r in exc.results))

@@ -235,6 +235,12 @@ def already_applied(live: Optional[Mapping[str, Any]], desired: Mapping[str, Any
     return _owned_paths(entries[0].get("fieldsV1")) == _desired_paths(body)
 
 
+def has_labels(obj: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """Whether ``obj`` carries every label of ``labels`` with the same value."""
+    present = (obj.get("metadata") or {}).get("labels") or {}
+    return all(present.get(key) == value for key, value in labels.items())
+
+
 def selector_string(labels: Optional[Mapping[str, str]] = None) -> str:
     """The label selector of our own objects, narrowed by ``labels``."""
     parts = [MANAGED_BY_SELECTOR]
@@ -453,8 +459,11 @@ class Kube:
             action = ACTION_UNCHANGED
         return ObjectResult(ref=ref, action=action, before=without_noise(live), after=without_noise(applied), warnings=warnings)
 
-    def delete(self, ref: ObjectRef, live: Optional[Mapping[str, Any]] = None, known: bool = False) -> ObjectResult:
-        """Delete one object (dry run in check mode); unchanged when it does not exist."""
+    def delete(
+        self, ref: ObjectRef, live: Optional[Mapping[str, Any]] = None, known: bool = False, labels: Optional[Mapping[str, str]] = None
+    ) -> ObjectResult:
+        """Delete one object (dry run in check mode); unchanged when it does not exist, or when ``labels``
+        are given and the object does not carry every one of them (somebody else's object: left alone)."""
         resource = self.resource(ref.api_version, ref.kind)
         if not resource.namespaced:
             ref = ObjectRef(ref.api_version, ref.kind, ref.name, None)
@@ -462,6 +471,9 @@ class Kube:
             live = self.get(ref.api_version, ref.kind, ref.name, ref.namespace)
         if live is None:
             return ObjectResult(ref=ref, action=ACTION_UNCHANGED)
+        if labels and not has_labels(live, labels):
+            wanted = ", ".join(f"{key}={value}" for key, value in sorted(labels.items()))
+            return ObjectResult(ref=ref, action=ACTION_UNCHANGED, warnings=[f"{ref.describe()} left alone: it does not carry the label(s) {wanted}"])
         params: dict[str, Any] = {"serialize": False}
         if self.dry_run:
             params["dry_run"] = DRY_RUN_ALL
@@ -481,9 +493,9 @@ class Kube:
         """Apply objects in order; on an error, the KubeError carries the results so far."""
         return self._batch(objects, lambda obj: self.apply(obj, force_conflicts=force_conflicts))
 
-    def delete_batch(self, objects: Iterable[Mapping[str, Any]]) -> list[ObjectResult]:
-        """Delete objects in reverse order (dependents first)."""
-        return self._batch(list(objects)[::-1], lambda obj: self.delete(ObjectRef.of(obj)))
+    def delete_batch(self, objects: Iterable[Mapping[str, Any]], labels: Optional[Mapping[str, str]] = None) -> list[ObjectResult]:
+        """Delete objects in reverse order (dependents first); with ``labels``, only objects carrying them."""
+        return self._batch(list(objects)[::-1], lambda obj: self.delete(ObjectRef.of(obj), labels=labels))
 
     def prune(
         self,
@@ -540,16 +552,18 @@ def run_apply(
     state: str = "present",
     prune: Optional[Mapping[str, Any]] = None,
     force_conflicts: bool = False,
+    delete_labels: Optional[Mapping[str, str]] = None,
 ) -> dict[str, Any]:
     """federation_apply: apply (or delete) a batch, then prune our objects that are not in it.
 
-    Returns ``changed``, ``results`` (one summary per object touched), ``diffs`` (before/after of the
-    changed ones) and ``warnings`` (from the API server).
+    With ``state="absent"`` and ``delete_labels``, an object is deleted only when it carries every one of
+    those labels. Returns ``changed``, ``results`` (one summary per object touched), ``diffs``
+    (before/after of the changed ones) and ``warnings`` (from the API server, and objects left alone).
     """
     refs = check_definitions(resources)
 
     if state == "absent":
-        outcomes = kube.delete_batch(resources)
+        outcomes = kube.delete_batch(resources, labels=delete_labels)
     else:
         outcomes = kube.apply_batch(resources, force_conflicts=force_conflicts)
         if prune:

@@ -489,6 +489,7 @@ class _Checker:
                     self.dns_label(mesh, f"{where}.{key}", rule[key])
                 else:
                     self.string(mesh, f"{where}.{key}", rule[key])
+            self.check_failover_regions(mesh, where, rule)
             key_pair = (rule.get("namespace"), rule.get("name"))
             if all(isinstance(part, str) for part in key_pair):
                 if key_pair in seen:
@@ -501,6 +502,17 @@ class _Checker:
                 errors = outlier.get("consecutive_5xx_errors")
                 if errors is not None and (not _is_int(errors) or int(errors) < 1):
                     self.add(mesh, variable, f"{where}.outlier_detection.consecutive_5xx_errors must be a positive integer, got {errors!r}")
+
+    def check_failover_regions(self, mesh: str, where: str, rule: Mapping[str, Any]) -> None:
+        """``localityLbSetting.failover`` goes from one region to another: a zone is no region, and a
+        failover to the same region never leaves it."""
+        variable = "federation_failover"
+        regions = {key: rule.get(key) for key in ("from", "to") if isinstance(rule.get(key), str)}
+        for key, region in regions.items():
+            if not region or "/" in region:
+                self.add(mesh, variable, f"{where}.{key} '{region}' must be a region (no '/'): failover goes from one region to another")
+        if len(regions) == 2 and regions["from"] and regions["from"] == regions["to"]:
+            self.add(mesh, variable, f"{where}: from and to are both '{regions['from']}'; failover must go to a different region")
 
     # -- uniqueness across meshes --------------------------------------------------------------------
     def check_unique(self) -> None:

@@ -45,11 +45,13 @@ class PlaybookRun:
         return found
 
 
-def run_playbook(playbook: str, inventory: Path, *args: str) -> PlaybookRun:
+def run_playbook(playbook: str, inventory: Path, *args: str, model: Path = MODEL, overrides: tuple[Path, ...] = ()) -> PlaybookRun:
+    """Run a playbook of the collection on the lab's inventory plus a model; ``overrides`` are further
+    inventory files whose host variables replace the model's (one variable at a time)."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
                ANSIBLE_NOCOLOR="1", ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-i", str(MODEL),
-               str(REPO / "playbooks" / playbook), *args]
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-i", str(model),
+               *[part for extra in overrides for part in ("-i", str(extra))], str(REPO / "playbooks" / playbook), *args]
     return PlaybookRun(subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200, check=False))
 
 
