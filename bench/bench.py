@@ -454,7 +454,10 @@ def verify_latency(lab: Lab, overlay_file: Path, forks: int) -> dict[str, Any]:
     offset = audit.stat().st_size
     started_at = time.time()
     start = time.monotonic()
-    proc = subprocess.Popen(spec["command"], env=spec["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # output to files, not pipes: the JSON callback writes more than a pipe holds, and nobody reads it until the end
+    out_file = tempfile.TemporaryFile(mode="w+")
+    err_file = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(spec["command"], env=spec["env"], stdout=out_file, stderr=err_file, text=True)
     # wait until verify polls mesh-01's peers, then let it poll a little before restoring
     while True:
         with open(audit, "rb") as fh:
@@ -472,8 +475,11 @@ def verify_latency(lab: Lab, overlay_file: Path, forks: int) -> dict[str, Any]:
         if connected_at is None and time.monotonic() - start > 300:
             break
         time.sleep(0.05)
-    stdout, stderr = proc.communicate()
+    proc.wait()
     exited_at = time.time()
+    out_file.seek(0)
+    err_file.seek(0)
+    stdout, stderr = out_file.read(), err_file.read()
     run = summarize(stdout, stderr, proc.returncode, time.monotonic() - start, started_at)
     ends = [end for name, end in run["task_ends"] if "Wait until every peer" in name]
     task_end = max(ends) if ends else None
@@ -511,7 +517,10 @@ def bench_n(n: int, forks: int, kubectl_bin: Path, latency: bool, out: Path, ski
         (out / f"exported-{n}.yml").write_text(yaml.safe_dump_all([o for objs in exported.values() for o in objs]), encoding="utf-8")
         if latency:
             log(f"N={n}: verify latency")
-            record["verify_latency"] = verify_latency(lab, overlay_file, forks)
+            try:
+                record["verify_latency"] = verify_latency(lab, overlay_file, forks)
+            except Exception as exc:  # pylint: disable=broad-except
+                record["verify_latency"] = {"ok": False, "error": str(exc)[-2000:]}
             log(f"N={n}: verify latency {record['verify_latency']}")
     finally:
         lab.down()
@@ -610,11 +619,15 @@ def plot(records: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
 
     ns = [r["meshes"] for r in records]
+
+    def series(key: str) -> list[float]:
+        return [float(r.get(key, {}).get("wall_s") or "nan") for r in records]
+
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(ns, [r.get("cold", {}).get("wall_s") for r in records], "o-", label="federate.yml (cold)")
+    ax.plot(ns, series("cold"), "o-", label="federate.yml (cold)")
     if any(r.get("floor") for r in records):
-        ax.plot(ns, [r.get("floor", {}).get("wall_s") for r in records], "s--", label="floor: kubectl apply + wait")
-    ax.plot(ns, [r.get("noop", {}).get("wall_s") for r in records], "^:", label="federate.yml (no-op re-run)")
+        ax.plot(ns, series("floor"), "s--", label="floor: kubectl apply + wait")
+    ax.plot(ns, series("noop"), "^:", label="federate.yml (no-op re-run)")
     ax.set_xlabel("meshes (peers = N·(N−1))")
     ax.set_ylabel("wall time (s)")
     ax.set_xticks(ns)
@@ -638,6 +651,21 @@ def update_docs(md: str, png: Path) -> None:
     shutil.copyfile(png, DOC_PLOT)
 
 
+def report(doc: dict[str, Any], out: Path) -> str:
+    doc["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    doc["load_end"] = load()
+    doc["targets"] = targets(doc["records"])
+    md = markdown(doc)
+    (out / "results.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    (out / "results.md").write_text(md, encoding="utf-8")
+    if doc["records"]:
+        plot(doc["records"], out / "time_vs_meshes.png")
+    for name in ("results.json", "results.md", "time_vs_meshes.png"):
+        if (out / name).exists():
+            shutil.copyfile(out / name, RESULTS / f"latest-{name}")
+    return md
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--meshes", default="2,3,5,8,10", help="comma-separated mesh counts (default 2,3,5,8,10)")
@@ -659,21 +687,16 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "kubernetes": build.KUBERNETES_VERSION, "load_start": load(), "records": [],
     }
+    md = ""
     for n in counts:
-        doc["records"].append(bench_n(n, args.forks, kubectl_bin, n == args.latency_meshes, out, args.skip_floor))
-        (out / "results.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    doc["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    doc["load_end"] = load()
-    doc["targets"] = targets(doc["records"])
-    md = markdown(doc)
-    (out / "results.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    (out / "results.md").write_text(md, encoding="utf-8")
-    png = out / "time_vs_meshes.png"
-    plot(doc["records"], png)
-    for name in ("results.json", "results.md", "time_vs_meshes.png"):
-        shutil.copyfile(out / name, RESULTS / f"latest-{name}")
-    if args.update_docs:
-        update_docs(md, png)
+        try:
+            doc["records"].append(bench_n(n, args.forks, kubectl_bin, n == args.latency_meshes, out, args.skip_floor))
+        except Exception as exc:  # pylint: disable=broad-except
+            log(f"N={n} failed: {exc}")
+            doc.setdefault("errors", {})[str(n)] = str(exc)[-4000:]
+        md = report(doc, out)  # after every N, so that an interrupted run still leaves its table
+    if args.update_docs and doc["records"]:
+        update_docs(md, out / "time_vs_meshes.png")
     print(md)
     return 0 if all(r.get("cold", {}).get("ok") for r in doc["records"]) else 1
 
