@@ -115,7 +115,7 @@ def survey_problems(spec: Any) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name, spec", _surveys(), ids=[name for name, _ in _surveys()])
+@pytest.mark.parametrize("name, spec", _surveys(), ids=[name for name, _spec in _surveys()])
 def test_every_survey_follows_the_controller_format(name, spec):
     assert survey_problems(spec) == []
 
@@ -174,7 +174,7 @@ def test_changing_templates_offer_check_mode_and_unfederate_defaults_to_it():
 def test_survey_choices_match_the_role_argument_specs():
     specs = yaml.safe_load((REPO / "roles" / "verify" / "meta" / "argument_specs.yml").read_text())
     options = specs["argument_specs"]["main"]["options"]
-    for _, survey in _surveys():
+    for _name, survey in _surveys():
         for question in survey["spec"]:
             if question["type"] in ("multiplechoice", "multiselect") and question["variable"] in options:
                 assert sorted(question["choices"]) == sorted(options[question["variable"]]["choices"]), question["variable"]

@@ -79,7 +79,7 @@ def test_lb_without_address_fails_with_the_platform_hint_within_the_timeout(fres
 
 def test_two_runs_at_once_end_in_the_correct_state_and_a_third_changes_nothing(fresh_lab):
     """After the load balancer test: two federate.yml runs at the same time, then a third."""
-    runs = [BackgroundRun("federate.yml", fresh_lab.state_dir / "inventory.yml") for _ in range(2)]
+    runs = [BackgroundRun("federate.yml", fresh_lab.state_dir / "inventory.yml") for _run in range(2)]
     results = [run.finish() for run in runs]
     assert [result.returncode for result in results] == [0, 0], [result.failures() for result in results]
     assert _objects(fresh_lab) == _expected()
@@ -121,5 +121,3 @@ def test_api_server_stopped_mid_run_fails_clearly_and_a_rerun_converges(fresh_la
     assert rerun.returncode == 0, rerun.failures()
     assert _objects(fresh_lab) == _expected()
     wait_until(lambda: not _not_connected(fresh_lab), timeout=60, what="every link connected both ways")
-
-
