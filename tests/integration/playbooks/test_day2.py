@@ -283,13 +283,14 @@ def test_unfederating_blue_mesh(fresh_lab, tmp_path):
     run = run_ok(fresh_lab, "-e", "unfederate_mesh=blue-mesh", playbook="unfederate.yml", tmp=tmp_path)
     assert all(count > 0 for count in run.changed().values()), run.changed()
     assert ours(fresh_lab, "blue-mesh") == {}
-    assert smcp_gateways(fresh_lab, "blue-mesh") == ([], [])
+    # the lab's SMCP has an ordinary extra ingress gateway of its owner: it stays
+    assert smcp_gateways(fresh_lab, "blue-mesh") == (["public-ingress"], [])
     assert "trust" not in (fresh_lab["blue-mesh"].smcp()["spec"].get("security") or {})
     for name, peer in (("red-mesh", "green-mesh"), ("green-mesh", "red-mesh")):
         namespace = fresh_lab[name].namespace
         expected = {key for key in before[name] if not (key[2] in ("blue-mesh", "blue-mesh-ca-root-cert") and key[1] == namespace)}
         assert set(ours(fresh_lab, name)) == expected
-        assert smcp_gateways(fresh_lab, name) == ([f"ingress-{peer}"], [f"egress-{peer}"])
+        assert smcp_gateways(fresh_lab, name) == ([f"ingress-{peer}", "public-ingress"], [f"egress-{peer}"])
         assert fresh_lab[name].smcp()["spec"]["security"]["trust"]["domain"] == f"{name}.local"
     assert ("destinationrules", "green-mesh-bookinfo", "ratings-failover") in ours(fresh_lab, "green-mesh")
     assert _user_objects(fresh_lab) == users
