@@ -262,13 +262,18 @@ def test_unfederating_blue_mesh(fresh_lab, tmp_path):
         cluster.core.create_namespaced_config_map(cluster.namespace, {"metadata": {"name": "user-settings"}, "data": {"a": "b"}})
         # hand-made objects with our names but without our label
         cluster.core.create_namespaced_config_map(USER_NAMESPACE, {"metadata": {"name": "blue-mesh-ca-root-cert"}, "data": {"root-cert.pem": "x"}})
-        cluster.create(*FED, "servicemeshpeers", {"apiVersion": "federation.maistra.io/v1", "kind": "ServiceMeshPeer",
-                                                 "metadata": {"name": "blue-mesh", "namespace": USER_NAMESPACE},
-                                                 "spec": {"remote": {"addresses": ["blue.example.com"]},
-                                                          "gateways": {"ingress": {"name": "ingress-blue-mesh"}, "egress": {"name": "egress-blue-mesh"}},
-                                                          "security": {"trustDomain": "blue.local", "clientID": "blue.local/ns/x/sa/y",
-                                                                       "certificateChain": {"kind": "ConfigMap", "name": "blue-mesh-ca-root-cert"}}}},
-                       namespace=USER_NAMESPACE)
+        hand_made_peer = {
+            "apiVersion": "federation.maistra.io/v1",
+            "kind": "ServiceMeshPeer",
+            "metadata": {"name": "blue-mesh", "namespace": USER_NAMESPACE},
+            "spec": {
+                "remote": {"addresses": ["blue.example.com"]},
+                "gateways": {"ingress": {"name": "ingress-blue-mesh"}, "egress": {"name": "egress-blue-mesh"}},
+                "security": {"trustDomain": "blue.local", "clientID": "blue.local/ns/x/sa/y",
+                             "certificateChain": {"kind": "ConfigMap", "name": "blue-mesh-ca-root-cert"}},
+            },
+        }
+        cluster.create(*FED, "servicemeshpeers", hand_made_peer, namespace=USER_NAMESPACE)
     users = _user_objects(fresh_lab)
     before = {name: ours(fresh_lab, name) for name in MESH_NAMES}
     smcps = {name: fresh_lab[name].smcp()["metadata"]["resourceVersion"] for name in MESH_NAMES}
