@@ -104,6 +104,20 @@ def _pem(kind: str, mesh: str) -> str:
     raise AssertionError(f"unknown root kind {kind}")
 
 
+def _reconciled(cluster, ready: bool) -> bool:
+    """The operator has seen the SMCP's latest spec, its readiness is `ready`, and its gateways follow."""
+    smcp = cluster.smcp()
+    status = smcp.get("status") or {}
+    if status.get("observedGeneration") != smcp["metadata"].get("generation"):
+        return False
+    if any(c.get("type") == "Ready" and (c.get("status") == "True") != ready for c in status.get("conditions") or []):
+        return False
+    gateways = [*((smcp["spec"].get("gateways") or {}).get("additionalIngress") or {}),
+                *((smcp["spec"].get("gateways") or {}).get("additionalEgress") or {})]
+    present = {svc.metadata.name for svc in cluster.core.list_namespaced_service(cluster.namespace).items}
+    return all((name in present) == ready for name in gateways)
+
+
 class LiveFault:
     """Breaks a cluster for one case (with the admin client) and puts it back afterwards."""
 
@@ -116,7 +130,14 @@ class LiveFault:
             cluster = self.lab[self.spec["smcp_version"]["mesh"]]
             original = cluster.smcp()["spec"].get("version")
             cluster.patch_smcp({"spec": {"version": self.spec["smcp_version"]["version"]}})
-            self.undo.append(lambda: cluster.patch_smcp({"spec": {"version": original}}))
+            # the operator takes an unsupported control plane down (its gateways go): wait until it has
+            wait_until(lambda: _reconciled(cluster, ready=False), timeout=60, what="the operator to refuse the SMCP version")
+
+            def restore_version():
+                cluster.patch_smcp({"spec": {"version": original}})
+                wait_until(lambda: _reconciled(cluster, ready=True), timeout=60, what="the SMCP to be ready again")
+
+            self.undo.append(restore_version)
         if "delete_crd" in self.spec:
             cluster = self.lab[self.spec["delete_crd"]["mesh"]]
             name = self.spec["delete_crd"]["name"]
