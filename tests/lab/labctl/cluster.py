@@ -80,6 +80,21 @@ def pid_alive(pid: int | None, marker: str | None = None) -> bool:
     return marker is None or marker in cmdline
 
 
+def _reaped(pid: int, seconds: float) -> bool:
+    """Reap `pid` if it is our child and wait up to `seconds` for it to be gone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        if not pid_alive(pid):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
 def stop_pid(pid: int | None, marker: str | None = None, timeout: float = 10.0) -> None:
     if not pid_alive(pid, marker):
         return
@@ -87,27 +102,13 @@ def stop_pid(pid: int | None, marker: str | None = None, timeout: float = 10.0) 
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        if not pid_alive(pid):
-            return
-        time.sleep(0.05)
+    if _reaped(pid, timeout):
+        return
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
-    for _ in range(100):
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        if not pid_alive(pid):
-            return
-        time.sleep(0.05)
+    _reaped(pid, 5.0)
 
 
 def spawn(args: list[str], log: Path, env: dict | None = None, cwd: Path | None = None) -> int:
